@@ -1,0 +1,28 @@
+# Aforo production image: the web server (Next.js custom server + socket.io) and, with another
+# command, the collector. Used by docker-compose.yml (services `app` and `collector`).
+FROM node:20-bookworm-slim
+
+WORKDIR /opt/aforo
+
+# Dependencies first (layer cache). devDependencies are needed by `next build` (TypeScript);
+# tsx, which runs the server, is a regular dependency.
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+
+COPY . .
+RUN npm run build \
+ && mkdir -p /var/lib/aforo /etc/aforo \
+ && chown -R node:node /var/lib/aforo
+
+ENV NODE_ENV=production \
+    NEXT_TELEMETRY_DISABLED=1 \
+    HOST=0.0.0.0 \
+    PORT=3000 \
+    AFORO_DATA_DIR=/var/lib/aforo
+
+USER node
+EXPOSE 3000
+VOLUME ["/var/lib/aforo"]
+
+# The collector overrides this with `npx tsx server/cli/main.ts collect --config …`.
+CMD ["npx", "tsx", "server/main.ts"]

@@ -1,0 +1,14 @@
+import { auth } from "../../../server/http/auth";
+import { getRuntime } from "../../../server/http/runtime";
+import { getDashboard } from "../../../server/services/dashboard/get-dashboard";
+
+export const dynamic = "force-dynamic";
+
+/** GET /api/installations: installations, tanks and their latest readings (every profile may view, A30-ACC-03). */
+export async function GET(): Promise<Response> {
+  const session = await auth();
+  if (!session?.user) return Response.json({ error: "no autenticado" }, { status: 401 });
+  const runtime = getRuntime();
+  const installations = await getDashboard({ db: runtime.db });
+  return Response.json({ installations }, { headers: { "Cache-Control": "no-store" } });
+}

@@ -1,0 +1,218 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { parseArgs, type ParseArgsConfig } from "node:util";
+import { z } from "zod";
+import { migrateDatabase, openDatabase, type Database } from "../../db/client";
+import { createUserWithTemporaryPassword } from "../../db/repositories/users";
+import { listTankTags } from "../../db/repositories/installations";
+import { seedCatalogs } from "../../db/seed/catalogs";
+import { loadConfig } from "../config";
+import { DEMO_SITE } from "../contracts/demo-site";
+import { roleKeySchema } from "../contracts/roles";
+import { siteSchema, type Site } from "../contracts/site";
+import { createLogger } from "../platform/logger";
+import { CliFailure, CliUsageError, EXIT_OK, printJson } from "./output";
+
+export interface Command {
+  /** Words after `aforo`, e.g. "users create". */
+  name: string;
+  summary: string;
+  usage: string;
+  options: NonNullable<ParseArgsConfig["options"]>;
+  allowPositionals?: boolean;
+  /** Set when the command belongs to a later issue: it is registered, documented, and says so. */
+  availableIn?: string;
+  run?(values: Record<string, string | boolean | undefined>, positionals: string[]): Promise<number>;
+}
+
+async function withDatabase<T>(fn: (db: Database) => Promise<T>): Promise<T> {
+  const config = loadConfig();
+  const db = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: path.resolve(config.AFORO_DATA_DIR), applicationName: "aforo-cli" });
+  try {
+    await migrateDatabase(db, { rawRetentionDays: config.AFORO_RAW_RETENTION_DAYS });
+    await seedCatalogs(db);
+    return await fn(db);
+  } finally {
+    await db.close();
+  }
+}
+
+function loadSite(site: string): Site {
+  if (site === "demo") return DEMO_SITE;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(site, "utf8"));
+  } catch (error) {
+    throw new CliUsageError(`no se pudo leer el sitio ${site}: ${(error as Error).message}`);
+  }
+  const parsed = siteSchema.safeParse(raw);
+  if (!parsed.success) throw new CliUsageError(`sitio inválido en ${site}: ${z.prettifyError(parsed.error)}`);
+  return parsed.data;
+}
+
+function waitForSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    process.once("SIGINT", () => resolve("SIGINT"));
+    process.once("SIGTERM", () => resolve("SIGTERM"));
+  });
+}
+
+const collectConfigSchema = z.object({
+  collectorKey: z.string().min(1).optional(),
+  opcua: z.object({
+    endpointUrl: z.string().regex(/^opc\.tcp:\/\//, "debe empezar con opc.tcp://"),
+    tags: z.array(z.object({ tag: z.string().min(1), nodeId: z.string().min(1) })).optional(),
+  }),
+});
+
+export const COMMANDS: Command[] = [
+  {
+    name: "migrate",
+    summary: "Aplica las migraciones y detecta TimescaleDB",
+    usage: "aforo migrate",
+    options: {},
+    async run() {
+      const config = loadConfig();
+      const db = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: path.resolve(config.AFORO_DATA_DIR), applicationName: "aforo-cli" });
+      try {
+        const capabilities = await migrateDatabase(db, { rawRetentionDays: config.AFORO_RAW_RETENTION_DAYS });
+        await seedCatalogs(db);
+        printJson({ ok: true, db: db.engine, timescaledb: { enabled: capabilities.enabled, license: capabilities.license, version: capabilities.version } });
+      } finally {
+        await db.close();
+      }
+      return EXIT_OK;
+    },
+  },
+  {
+    name: "users create",
+    summary: "Registra un usuario con contraseña temporal (cambio obligatorio al primer acceso)",
+    usage: "aforo users create --username U --role administrador|supervisor|operador|auditor_fiscal [--name NOMBRE]",
+    options: { username: { type: "string" }, role: { type: "string" }, name: { type: "string" } },
+    async run(values) {
+      const input = z
+        .object({
+          username: z.string().trim().regex(/^[a-z0-9._-]{3,64}$/i, "3 a 64 letras, dígitos, punto, guion o guion bajo"),
+          role: roleKeySchema,
+          name: z.string().trim().min(1).max(120).optional(),
+        })
+        .safeParse(values);
+      if (!input.success) throw new CliUsageError(z.prettifyError(input.error));
+      const created = await withDatabase((db) =>
+        createUserWithTemporaryPassword(db, { username: input.data.username, role: input.data.role, displayName: input.data.name ?? input.data.username }),
+      );
+      if (!created.ok) throw new CliFailure(created.error);
+      printJson({ username: created.username, role: created.role, temporaryPassword: created.temporaryPassword, mustChangePassword: true });
+      return EXIT_OK;
+    },
+  },
+  {
+    name: "simulate",
+    summary: "Inicia los simuladores del sitio (servidor OPC UA con tanques, ventas y descargas)",
+    usage: "aforo simulate --site demo|ARCHIVO.json [--port 4840] [--speed 1] [--seed 1]",
+    options: { site: { type: "string", default: "demo" }, port: { type: "string" }, speed: { type: "string" }, seed: { type: "string" } },
+    async run(values) {
+      const site = loadSite(String(values.site));
+      const numbers = z
+        .object({
+          port: z.coerce.number().int().min(0).max(65535).optional(),
+          speed: z.coerce.number().positive().max(3600).optional(),
+          seed: z.coerce.number().int().optional(),
+        })
+        .safeParse(values);
+      if (!numbers.success) throw new CliUsageError(z.prettifyError(numbers.error));
+      const logger = createLogger(process.env.LOG_LEVEL ?? "info", "aforo-simulate");
+      // Loaded on demand: node-opcua prints a warning on stdout at import, which would break the JSON output of other commands.
+      const { startSiteSimulators } = await import("../../collectors/simulators/index");
+      const simulators = await startSiteSimulators({
+        site,
+        opcuaPort: numbers.data.port ?? site.opcua.port,
+        speed: numbers.data.speed,
+        seed: numbers.data.seed,
+        logger,
+      });
+      printJson({ ok: true, opcua: simulators.opcua.endpointUrl });
+      await waitForSignal();
+      await simulators.stop();
+      return EXIT_OK;
+    },
+  },
+  {
+    name: "collect",
+    summary: "Inicia un colector OPC UA que guarda mediciones en la base de datos (DATABASE_URL)",
+    usage: "aforo collect --config ARCHIVO.json   (ej. {\"collectorKey\":\"COL-EDS-0001\",\"opcua\":{\"endpointUrl\":\"opc.tcp://host:4840\"}})",
+    options: { config: { type: "string" } },
+    async run(values) {
+      if (typeof values.config !== "string") throw new CliUsageError("falta --config ARCHIVO.json");
+      let raw: unknown;
+      try {
+        raw = JSON.parse(readFileSync(values.config, "utf8"));
+      } catch (error) {
+        throw new CliUsageError(`no se pudo leer ${values.config}: ${(error as Error).message}`);
+      }
+      const parsed = collectConfigSchema.safeParse(raw);
+      if (!parsed.success) throw new CliUsageError(`configuración inválida en ${values.config}: ${z.prettifyError(parsed.error)}`);
+      const config = loadConfig();
+      const logger = createLogger(config.LOG_LEVEL, "aforo-collect");
+      const db = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: path.resolve(config.AFORO_DATA_DIR), applicationName: "aforo-collector" });
+      try {
+        await migrateDatabase(db, { rawRetentionDays: config.AFORO_RAW_RETENTION_DAYS });
+        const tags =
+          parsed.data.opcua.tags ??
+          (await listTankTags(db, parsed.data.collectorKey)).map((t) => ({ tag: t.tag, nodeId: t.sourceAddress }));
+        if (tags.length === 0) throw new CliFailure("no hay etiquetas que leer: indique opcua.tags o un collectorKey con etiquetas registradas");
+        const { startCollector } = await import("../../collectors/main");
+        const collector = await startCollector({ db, endpointUrl: parsed.data.opcua.endpointUrl, tags, logger });
+        logger.info({ tags: tags.length, endpoint: parsed.data.opcua.endpointUrl }, "colector iniciado");
+        await waitForSignal();
+        await collector.stop();
+      } finally {
+        await db.close();
+      }
+      return EXIT_OK;
+    },
+  },
+  {
+    name: "vcf",
+    summary: "Calculadora API MPMS 11.1-2004 (CTL, CPL, VCF)",
+    usage:
+      "aforo vcf --group crude|refined|transition|lube|alpha|lpg (--api60 G | --rd60 RD | --density60 KG_M3 | --base-density KG_M3 --base 15|20 | --observed-density KG_M3 --base 60F|15|20) (--temp-c C | --temp-f F) [--pressure-kpa KPA | --pressure-psig PSI]",
+    options: {},
+    availableIn: "issue #3 (colectores y medición)",
+  },
+  {
+    name: "reconcile",
+    summary: "Aplica las cinco reglas de inconsistencia volumétrica a un escenario",
+    usage: "aforo reconcile --scenario ARCHIVO.json",
+    options: {},
+    availableIn: "issue #4 (motor de control volumétrico)",
+  },
+  {
+    name: "report daily",
+    summary: "Genera el reporte diario SAT (JSON)",
+    usage: "aforo report daily --installation CLAVE --date AAAA-MM-DD [--out ARCHIVO]",
+    options: {},
+    availableIn: "issue #6 (datos fiscales y reportes SAT)",
+  },
+  {
+    name: "report monthly",
+    summary: "Genera el reporte mensual SAT (JSON)",
+    usage: "aforo report monthly --installation CLAVE --month AAAA-MM [--out ARCHIVO]",
+    options: {},
+    availableIn: "issue #6 (datos fiscales y reportes SAT)",
+  },
+  {
+    name: "cfdi parse",
+    summary: "Lee un CFDI 3.3/4.0 y muestra sus datos",
+    usage: "aforo cfdi parse ARCHIVO.xml",
+    options: {},
+    availableIn: "issue #6 (datos fiscales y reportes SAT)",
+  },
+  {
+    name: "bitacora verify",
+    summary: "Verifica la cadena de hashes de la bitácora",
+    usage: "aforo bitacora verify",
+    options: {},
+    availableIn: "issue #4 (motor de control volumétrico)",
+  },
+];

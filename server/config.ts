@@ -1,0 +1,69 @@
+import { z } from "zod";
+
+/**
+ * The process configuration: environment variables of design.md §3, parsed once at the
+ * composition root. Empty strings count as unset; every bad key is reported at once.
+ */
+
+const emptyAsUndefined = (value: unknown): unknown => (typeof value === "string" && value.trim() === "" ? undefined : value);
+const optionalString = z.preprocess(emptyAsUndefined, z.string().optional());
+const flag = z.preprocess(emptyAsUndefined, z.enum(["0", "1"]).default("0")).transform((v) => v === "1");
+
+export const configSchema = z
+  .object({
+    DATABASE_URL: z.preprocess(
+      emptyAsUndefined,
+      z
+        .string()
+        .regex(/^postgres(ql)?:\/\//, "debe ser una URL postgres://usuario:clave@host:puerto/base")
+        .optional(),
+    ),
+    AFORO_DATA_DIR: z.preprocess(emptyAsUndefined, z.string().default("./data")),
+    PORT: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(65535).default(3000)),
+    HOST: z.preprocess(emptyAsUndefined, z.string().default("127.0.0.1")),
+    AUTH_SECRET: z.preprocess(emptyAsUndefined, z.string().min(32, "al menos 32 caracteres").optional()),
+    AFORO_ENCRYPTION_KEY: z.preprocess(
+      emptyAsUndefined,
+      z
+        .string()
+        .regex(/^[0-9a-fA-F]{64}$/, "64 dígitos hexadecimales (clave AES-256)")
+        .optional(),
+    ),
+    // A30-SEC-09: session expiry after at most 10 minutes idle.
+    AFORO_IDLE_TIMEOUT_S: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(30).max(600).default(600)),
+    AFORO_DEMO: flag,
+    AFORO_TLS_CERT: optionalString,
+    AFORO_TLS_KEY: optionalString,
+    /** Port of the demo site's OPC UA simulator (demo mode only). */
+    AFORO_SIM_OPCUA_PORT: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(65535).default(4840)),
+    /** Raw measurement retention in days (rollups and fiscal records are kept). */
+    AFORO_RAW_RETENTION_DAYS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).default(90)),
+    LOG_LEVEL: z.preprocess(emptyAsUndefined, z.enum(["fatal", "error", "warn", "info", "debug", "trace"]).default("info")),
+  })
+  .superRefine((config, ctx) => {
+    if (Boolean(config.AFORO_TLS_CERT) !== Boolean(config.AFORO_TLS_KEY)) {
+      ctx.addIssue({ code: "custom", path: ["AFORO_TLS_KEY"], message: "AFORO_TLS_CERT y AFORO_TLS_KEY van juntos" });
+    }
+  });
+
+export type Config = z.infer<typeof configSchema>;
+
+/** The names of every variable the server reads (docker-compose and README are checked against it). */
+export const CONFIG_KEYS = Object.keys(configSchema.shape) as (keyof Config)[];
+
+export class ConfigError extends Error {
+  constructor(readonly issues: string[]) {
+    super(`Configuración inválida:\n${issues.map((i) => `  - ${i}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const result = configSchema.safeParse(env);
+  if (!result.success) {
+    throw new ConfigError(
+      result.error.issues.map((issue) => `${issue.path.join(".") || "(entorno)"}=${JSON.stringify(env[String(issue.path[0])] ?? "")}: ${issue.message}`),
+    );
+  }
+  return result.data;
+}

@@ -1,0 +1,39 @@
+import type { TankVariable } from "./site";
+
+/** What the live dashboard shows (A30-ACC-07): installations, their tanks and latest readings. */
+export interface LatestValue {
+  value: number;
+  time: string;
+  quality: number;
+}
+
+export interface TankView {
+  key: string;
+  description: string;
+  productKey: string;
+  productName: string;
+  subProductKey: string | null;
+  capacityTotalL: number;
+  capacityOperatingL: number | null;
+  heightMm: number | null;
+  latest: Partial<Record<TankVariable, LatestValue>>;
+  tags: Partial<Record<TankVariable, string>>;
+}
+
+export interface InstallationView {
+  key: string;
+  description: string;
+  type: string;
+  timeZone: string;
+  tanks: TankView[];
+}
+
+export const INSTALLATION_TYPE_LABELS: Record<string, string> = {
+  service_station: "Estación de servicio",
+  storage_terminal: "Terminal de almacenamiento",
+  pipeline: "Ducto",
+  process_station: "Estación de proceso",
+  distribution: "Distribución",
+  refinery: "Refinería",
+  marketer: "Comercializador",
+};

@@ -1,0 +1,34 @@
+import { z } from "zod";
+
+/**
+ * socket.io events between the server and the browser. Measurements arrive as compact tuples
+ * `[tag, isoTime, value, quality]` (the same payload the sink NOTIFYs on `aforo_measurements`).
+ */
+export const MEASUREMENTS_CHANNEL = "aforo_measurements";
+
+export const measurementTupleSchema = z.tuple([z.string(), z.string(), z.number(), z.number().int().min(0).max(2)]);
+export type MeasurementTuple = z.infer<typeof measurementTupleSchema>;
+
+export const measurementsPayloadSchema = z.object({ v: z.array(measurementTupleSchema) });
+export type MeasurementsPayload = z.infer<typeof measurementsPayloadSchema>;
+
+export const subscribeRequestSchema = z.object({ installationKey: z.string().min(1).max(64) });
+
+export interface ServerToClientEvents {
+  measurements: (payload: MeasurementsPayload) => void;
+}
+
+export interface ClientToServerEvents {
+  subscribe: (request: { installationKey: string }, ack: (result: { ok: true } | { ok: false; error: string }) => void) => void;
+  unsubscribe: (request: { installationKey: string }) => void;
+}
+
+export function installationRoom(installationKey: string): string {
+  return `installation:${installationKey}`;
+}
+
+/** Tags are `<installationKey>/<elementKey>/<variable>`: the room is the first segment. */
+export function installationKeyOfTag(tag: string): string {
+  const slash = tag.indexOf("/");
+  return slash === -1 ? tag : tag.slice(0, slash);
+}

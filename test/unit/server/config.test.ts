@@ -1,0 +1,46 @@
+import { describe, expect, it } from "vitest";
+import { CONFIG_KEYS, ConfigError, loadConfig } from "../../../server/config";
+
+describe("server configuration (design.md §3 environment)", () => {
+  it("applies the contract's defaults", () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({ PORT: 3000, HOST: "127.0.0.1", AFORO_DATA_DIR: "./data", AFORO_IDLE_TIMEOUT_S: 600, AFORO_DEMO: false });
+    expect(config.DATABASE_URL).toBeUndefined();
+  });
+
+  it("treats empty strings as unset", () => {
+    expect(loadConfig({ DATABASE_URL: "", PORT: " " }).PORT).toBe(3000);
+  });
+
+  it("A30-SEC-09: refuses an idle timeout above 600 s", () => {
+    expect(() => loadConfig({ AFORO_IDLE_TIMEOUT_S: "601" })).toThrow(ConfigError);
+    expect(loadConfig({ AFORO_IDLE_TIMEOUT_S: "300" }).AFORO_IDLE_TIMEOUT_S).toBe(300);
+  });
+
+  it("lists every bad variable at once, naming it", () => {
+    try {
+      loadConfig({ PORT: "abc", DATABASE_URL: "mysql://x", AFORO_ENCRYPTION_KEY: "short" });
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      const issues = (error as ConfigError).issues.join("\n");
+      expect(issues).toContain("PORT=");
+      expect(issues).toContain("DATABASE_URL=");
+      expect(issues).toContain("AFORO_ENCRYPTION_KEY=");
+    }
+  });
+
+  it("requires TLS certificate and key together", () => {
+    expect(() => loadConfig({ AFORO_TLS_CERT: "/tmp/cert.pem" })).toThrow(/AFORO_TLS_KEY/);
+  });
+
+  it("AFORO_DEMO=1 turns the demo on", () => {
+    expect(loadConfig({ AFORO_DEMO: "1" }).AFORO_DEMO).toBe(true);
+  });
+
+  it("exports every key of the contract", () => {
+    for (const key of ["DATABASE_URL", "AFORO_DATA_DIR", "PORT", "HOST", "AUTH_SECRET", "AFORO_ENCRYPTION_KEY", "AFORO_IDLE_TIMEOUT_S", "AFORO_DEMO", "AFORO_TLS_CERT", "AFORO_TLS_KEY"]) {
+      expect(CONFIG_KEYS).toContain(key);
+    }
+  });
+});
