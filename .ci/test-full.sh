@@ -85,7 +85,19 @@ else
   unset TEST_DATABASE_URL
 fi
 
-# ------------------------------------------------------------------------------ 3. vitest
+# ------------------------------------------------------------------------------ 3. typecheck
+# The demo build skips Next.js's type check (next.config.ts); the whole tree is checked here.
+t=$(date +%s%N)
+log "> typecheck (tsc --noEmit)"
+if npx tsc --noEmit -p tsconfig.json >"$WORK/typecheck.log" 2>&1; then
+  log "< typecheck: ok, $(fmt_ms "$(ms_since "$t")")"
+else
+  head -n 40 "$WORK/typecheck.log" >&2
+  FAILS+=("typecheck: tsc --noEmit found type errors (.ci/.work/typecheck.log)")
+  log "${FAILS[-1]}"
+fi
+
+# ------------------------------------------------------------------------------ 3b. vitest
 t=$(date +%s%N)
 log "> vitest: unit + integration"
 rc=0

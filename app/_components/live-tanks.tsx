@@ -96,8 +96,8 @@ function TankCard({ tank, latest, timeZone }: { tank: TankView; latest: Latest; 
     <article className={`tank-card${stale ? " tank-stale" : ""}`} data-tank={tank.key}>
       <header>
         <h3>{tank.key}</h3>
-        <span className="product" style={{ borderColor: color }}>
-          {tank.productName}
+        <span className="product" style={{ borderColor: color }} title={tank.subProductName ?? tank.productName}>
+          {tank.productKey} · {tank.subProductName ?? tank.productName}
         </span>
       </header>
       <div className="tank-body">

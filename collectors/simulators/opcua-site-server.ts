@@ -154,7 +154,7 @@ export async function startOpcuaSiteServer(options: OpcuaSiteServerOptions): Pro
     hostname: advertisedHost,
     serverCertificateManager,
     userCertificateManager,
-    nodeset_filename: [nodesets.standard],
+    nodesets: [nodesets.standard],
     securityPolicies: [SecurityPolicy.None, SecurityPolicy.Basic256Sha256],
     securityModes: [MessageSecurityMode.None, MessageSecurityMode.Sign, MessageSecurityMode.SignAndEncrypt],
     allowAnonymous: true,

@@ -47,6 +47,7 @@ interface TankRow {
   product_key: string;
   product_name: string;
   sub_product_key: string | null;
+  sub_product_name: string | null;
   capacity_total_l: string;
   capacity_operating_l: string | null;
   geometry: { kind: string; diameterMm: number; heightMm?: number } | null;
@@ -60,11 +61,12 @@ interface TankRow {
 export async function listInstallationsWithTanks(db: SqlExecutor): Promise<InstallationView[]> {
   const tanks = await db.query<TankRow>(
     `select i.key as installation_key, i.description as installation_description, i.type as installation_type, i.time_zone,
-            k.key as tank_key, k.description as tank_description, k.product_key, p.name as product_name, k.sub_product_key,
+            k.key as tank_key, k.description as tank_description, k.product_key, p.name as product_name, k.sub_product_key, sp.name as sub_product_name,
             k.capacity_total_l, k.capacity_operating_l, k.geometry
        from installations i
        left join tanks k on k.installation_id = i.id
        left join products p on p.key = k.product_key
+       left join sub_products sp on sp.key = k.sub_product_key
       order by i.key, k.key`,
   );
   const latest = await db.query<{ tag: string; element_key: string; installation_key: string; variable: string; time: Date; value: number; quality: number }>(
@@ -111,6 +113,7 @@ export async function listInstallationsWithTanks(db: SqlExecutor): Promise<Insta
       productKey: row.product_key,
       productName: row.product_name,
       subProductKey: row.sub_product_key,
+      subProductName: row.sub_product_name,
       capacityTotalL: Number(row.capacity_total_l),
       capacityOperatingL: row.capacity_operating_l === null ? null : Number(row.capacity_operating_l),
       heightMm: geometry ? (geometry.kind === "vertical-cylinder" ? (geometry.heightMm ?? null) : geometry.diameterMm) : null,

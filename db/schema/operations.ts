@@ -84,8 +84,9 @@ export const operations = pgTable(
       .notNull()
       .references(() => products.key),
     subProductKey: text("sub_product_key").references(() => subProducts.key),
-    /** SAT FechaYHoraInicio… / FechaYHoraFinal…; the record is made at end_at (A30-REC-01). */
+    /** Start of the operation (SAT FechaYHoraInicio…). */
     startAt: timestamptz("start_at").notNull(),
+    /** End of the operation (SAT FechaYHoraFinal…); the record is made at this instant (A30-REC-01). */
     endAt: timestamptz("end_at").notNull(),
     /** SAT VolumenInicialTanque / VolumenPuntoEntrada|Salida: element volume before the operation. */
     elementVolumeBefore: fiscalVolume("element_volume_before"),
@@ -97,13 +98,14 @@ export const operations = pgTable(
     netVolume: fiscalVolume("net_volume").notNull(),
     /** SAT UnidadDeMedida of every volume column of this row (A30-MS-09). */
     unit: text("unit", { enum: VOLUME_UNITS }).notNull(),
-    /** A30-MS-09: value and unit as measured when converted, the factor, and the arithmetic in words. */
+    /** A30-MS-09: the value as measured when it was in another unit (see measured_unit, conversion_*). */
     measuredValue: numeric("measured_value", { precision: 18, scale: 6 }),
     measuredUnit: text("measured_unit"),
     conversionFactor: numeric("conversion_factor", { precision: 20, scale: 10 }),
     conversionText: text("conversion_text"),
-    /** SAT Temperatura (°C) and PresionAbsoluta (kPa) of the quantification. */
+    /** SAT Temperatura of the quantification, °C. */
     temperatureC: numeric("temperature_c", { precision: 8, scale: 3 }),
+    /** SAT PresionAbsoluta of the quantification, kPa. */
     pressureAbsKpa: numeric("pressure_abs_kpa", { precision: 10, scale: 3 }),
     /** Observed density used for the correction. */
     densityKgM3: numeric("density_kg_m3", { precision: 8, scale: 3 }),
@@ -115,14 +117,14 @@ export const operations = pgTable(
     /** Natural gas: calorific value of the volume (A30-REC-03, A30-MS-09). */
     calorificValue: numeric("calorific_value", { precision: 14, scale: 3 }),
     calorificValueUnit: text("calorific_value_unit", { enum: CALORIFIC_UNITS }),
-    /** A30-REC-03/05: supplier (reception) or customer (delivery); null → status incomplete. */
+    /** A30-REC-03/05: RFC of the supplier (reception) or customer (delivery); missing → status incomplete. */
     counterpartyRfc: text("counterparty_rfc"),
     counterpartyName: text("counterparty_name"),
     counterpartyPermit: text("counterparty_permit"),
-    /** A30-REC-05 transport/distribution means: vehicle/vessel/duct key (TQS-ATQ-1234), its permit. */
+    /** A30-REC-05 transport/distribution means: vehicle/vessel/duct key (e.g. TQS-ATQ-1234). */
     transportMeansKey: text("transport_means_key"),
     transportPermit: text("transport_permit"),
-    /** Dispenser sales: accumulated totaliser after the sale (SAT VolumenEntregadoTotalizadorAcum) and price. */
+    /** Dispenser sales: accumulated totaliser after the sale (SAT VolumenEntregadoTotalizadorAcum). */
     totalizerAfter: fiscalVolume("totalizer_after"),
     unitPriceMxn: numeric("unit_price_mxn", { precision: 18, scale: 6 }),
     amountMxn: numeric("amount_mxn", { precision: 18, scale: 2 }),
@@ -144,8 +146,9 @@ export const operations = pgTable(
     sourceKey: text("source_key"),
     /** Values received from the tertiary element, unaltered, plus the calculation trace (A31-09). */
     rawData: jsonb("raw_data").$type<Record<string, unknown>>(),
-    /** Manual operations: justification (A30-REC-07). SAT Aclaracion for inconsistencies. */
+    /** Manual operations: why equipment could not record it (A30-REC-07). */
     justification: text("justification"),
+    /** SAT Aclaracion: clarification of an inconsistency in the values. */
     clarification: text("clarification"),
     version: integer("version").notNull().default(1),
     supersedesId: bigint("supersedes_id", { mode: "number" })

@@ -13,6 +13,7 @@ export interface TankView {
   productKey: string;
   productName: string;
   subProductKey: string | null;
+  subProductName: string | null;
   capacityTotalL: number;
   capacityOperatingL: number | null;
   heightMm: number | null;

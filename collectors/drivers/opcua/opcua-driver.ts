@@ -150,8 +150,10 @@ class OpcuaDriver implements Driver {
     if (this.retryTimer) clearTimeout(this.retryTimer);
     if (this.repairTimer) clearTimeout(this.repairTimer);
     if (this.watchdogTimer) clearInterval(this.watchdogTimer);
-    await this.rebuilding?.catch(() => undefined);
+    // Tear down first: an in-flight rebuild then fails fast instead of running into its timeouts,
+    // and it checks `stopped` after every step, so it cannot install anything afterwards.
     await this.teardown();
+    await this.rebuilding?.catch(() => undefined);
     this.setStatus("stopped", null);
     this.onReadings = null;
     this.statusListeners.clear();
@@ -235,8 +237,11 @@ class OpcuaDriver implements Driver {
     this.session = null;
     this.client = null;
     this.certificateManager = null;
-    if (subscription) await this.withTimeout(subscription.terminate(), 2000, "terminate").catch(() => undefined);
-    if (session) await this.withTimeout(session.close(true), 2000, "closeSession").catch(() => undefined);
+    // With the link down, terminate/close would only wait for their timeouts: the server drops
+    // an abandoned session by itself (requestedSessionTimeout).
+    const linkUp = this.currentStatus.state === "connected";
+    if (subscription && linkUp) await this.withTimeout(subscription.terminate(), 2000, "terminate").catch(() => undefined);
+    if (session && linkUp) await this.withTimeout(session.close(true), 2000, "closeSession").catch(() => undefined);
     if (client) await this.withTimeout(client.disconnect(), 5000, "disconnect").catch(() => undefined);
     // The client only decrements the manager's reference count; this call really disposes it.
     if (certificateManager) await certificateManager.dispose().catch(() => undefined);
