@@ -124,6 +124,7 @@ export async function startServer(config: Config, logger: Logger, clock: Clock =
       const simulators = await startSiteSimulators({
         site: DEMO_SITE,
         opcuaPort: config.AFORO_SIM_OPCUA_PORT,
+        pkiDir: path.join(dataDir, "opcua-pki", "simulator"),
         logger: logger.child({ subsystem: "simulator" }),
       });
       stopSteps.push({ name: "simulador", run: () => simulators.stop() });
@@ -132,6 +133,7 @@ export async function startServer(config: Config, logger: Logger, clock: Clock =
         db,
         endpointUrl: simulators.opcua.endpointUrl,
         tags: tags.map((t) => ({ tag: t.tag, nodeId: t.sourceAddress })),
+        driver: { pkiDir: path.join(dataDir, "opcua-pki", "collector") },
         logger: logger.child({ subsystem: "collector" }),
       });
       stopSteps.push({ name: "colector", run: () => collector.stop() });
