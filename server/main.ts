@@ -16,6 +16,10 @@ async function main(): Promise<void> {
   }
   const logger = createLogger(config.LOG_LEVEL);
   const server = await startServer(config, logger);
+  if (config.AFORO_DEMO) {
+    // A plain line for the person who just typed `npm run demo` (the JSON logs are for machines).
+    process.stderr.write(`\nAforo listo en ${server.url}  (demo: admin / Aforo#Admin2026 · Ctrl+C para detener)\n\n`);
+  }
   let signals = 0;
   const onSignal = (signal: NodeJS.Signals): void => {
     signals += 1;

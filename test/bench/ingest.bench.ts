@@ -9,11 +9,11 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import pg from "pg";
 import { migrateDatabase, openDatabase, type Database } from "../../db/client";
 import { measurements } from "../../db/schema/index";
 import { createMeasurementSink } from "../../collectors/sink/measurement-sink";
 import type { Reading } from "../../server/contracts/measurement";
+import { createScratchPostgres } from "../helpers/test-db";
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 200_000);
 const TAGS = 36;
@@ -83,24 +83,9 @@ results.push(await bench("pglite-file", async () => {
 const baseUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
 if (baseUrl) {
   results.push(await bench("postgres", async () => {
-    const name = `aforo_bench_${Date.now()}`;
-    const admin = new pg.Client({ connectionString: baseUrl });
-    await admin.connect();
-    await admin.query(`create database ${name}`);
-    await admin.end();
-    const url = new URL(baseUrl);
-    url.pathname = `/${name}`;
-    const db = await openDatabase({ databaseUrl: url.toString() });
-    return {
-      db,
-      cleanup: async () => {
-        await db.close();
-        const c = new pg.Client({ connectionString: baseUrl });
-        await c.connect();
-        await c.query(`drop database if exists ${name} with (force)`);
-        await c.end();
-      },
-    };
+    const scratch = await createScratchPostgres(baseUrl, "aforo_bench");
+    const db = await openDatabase({ databaseUrl: scratch.url });
+    return { db, cleanup: async () => { await db.close(); await scratch.drop(); } };
   }));
 }
 console.log(JSON.stringify({ benchmark: "ingest", node: process.version, cpus: (await import("node:os")).cpus().length, results }, null, 2));

@@ -26,20 +26,31 @@ export async function openTestDatabase(engine: TestEngine): Promise<TestDatabase
   }
   const baseUrl = process.env.TEST_DATABASE_URL;
   if (!baseUrl) throw new Error("TEST_DATABASE_URL no está definido");
-  const name = `aforo_t_${Date.now().toString(36)}_${randomBytes(3).toString("hex")}`;
+  const scratch = await createScratchPostgres(baseUrl, "aforo_t");
+  const db = await openDatabase({ databaseUrl: scratch.url });
+  await migrateDatabase(db);
+  return {
+    db,
+    url: scratch.url,
+    async close() {
+      await db.close();
+      await scratch.drop();
+    },
+  };
+}
+
+/** A new, empty database on the cluster of `baseUrl`; `drop()` removes it (even with open sessions). */
+export async function createScratchPostgres(baseUrl: string, prefix: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `${prefix}_${Date.now().toString(36)}_${randomBytes(3).toString("hex")}`;
   const admin = new pg.Client({ connectionString: baseUrl });
   await admin.connect();
   await admin.query(`create database ${name}`);
   await admin.end();
   const url = new URL(baseUrl);
   url.pathname = `/${name}`;
-  const db = await openDatabase({ databaseUrl: url.toString() });
-  await migrateDatabase(db);
   return {
-    db,
     url: url.toString(),
-    async close() {
-      await db.close();
+    async drop() {
       const cleanup = new pg.Client({ connectionString: baseUrl });
       await cleanup.connect();
       await cleanup.query(`drop database if exists ${name} with (force)`);
