@@ -7,6 +7,7 @@ import { createUserWithTemporaryPassword } from "../../db/repositories/users";
 import { listTankTags } from "../../db/repositories/installations";
 import { seedCatalogs } from "../../db/seed/catalogs";
 import { loadConfig } from "../config";
+import { collectorConfigSchema } from "../contracts/collector-config";
 import { DEMO_SITE } from "../contracts/demo-site";
 import { roleKeySchema } from "../contracts/roles";
 import { siteSchema, type Site } from "../contracts/site";
@@ -57,13 +58,6 @@ function waitForSignal(): Promise<NodeJS.Signals> {
   });
 }
 
-const collectConfigSchema = z.object({
-  collectorKey: z.string().min(1).optional(),
-  opcua: z.object({
-    endpointUrl: z.string().regex(/^opc\.tcp:\/\//, "debe empezar con opc.tcp://"),
-    tags: z.array(z.object({ tag: z.string().min(1), nodeId: z.string().min(1) })).optional(),
-  }),
-});
 
 export const COMMANDS: Command[] = [
   {
@@ -150,7 +144,7 @@ export const COMMANDS: Command[] = [
       } catch (error) {
         throw new CliUsageError(`no se pudo leer ${values.config}: ${(error as Error).message}`);
       }
-      const parsed = collectConfigSchema.safeParse(raw);
+      const parsed = collectorConfigSchema.safeParse(raw);
       if (!parsed.success) throw new CliUsageError(`configuración inválida en ${values.config}: ${z.prettifyError(parsed.error)}`);
       const config = loadConfig();
       const logger = createLogger(config.LOG_LEVEL, "aforo-collect");
