@@ -5,7 +5,7 @@ import { io, type Socket } from "socket.io-client";
 import type { InstallationView, LatestValue, TankView } from "../../server/contracts/dashboard";
 import { INSTALLATION_TYPE_LABELS } from "../../server/contracts/dashboard";
 import type { ClientToServerEvents, ServerToClientEvents } from "../../server/contracts/realtime";
-import type { TankVariable } from "../../server/contracts/site";
+import type { DashboardTankVariable } from "../../server/contracts/site";
 import { formatNumber, formatTime } from "../_lib/format";
 
 type Latest = Record<string, LatestValue>;
@@ -20,7 +20,7 @@ export function LiveTanks({ initial }: { initial: InstallationView[] }) {
     for (const installation of initial) {
       for (const tank of installation.tanks) {
         for (const [variable, tag] of Object.entries(tank.tags)) {
-          const value = tank.latest[variable as TankVariable];
+          const value = tank.latest[variable as DashboardTankVariable];
           if (tag && value) map[tag] = value;
         }
       }
@@ -81,15 +81,23 @@ export function LiveTanks({ initial }: { initial: InstallationView[] }) {
 }
 
 function TankCard({ tank, latest, timeZone }: { tank: TankView; latest: Latest; timeZone: string }) {
-  const read = (variable: TankVariable): LatestValue | undefined => {
+  const read = (variable: DashboardTankVariable): LatestValue | undefined => {
     const tag = tank.tags[variable];
     return tag ? latest[tag] : undefined;
   };
   const level = read("level_mm");
+  const gross = read("gross_volume_l");
+  const net = read("net_volume_l");
   const temperature = read("temperature_c");
   const water = read("water_level_mm");
   const density = read("density_kg_m3");
-  const fillPct = level && tank.heightMm ? Math.max(0, Math.min(100, (level.value / tank.heightMm) * 100)) : null;
+  // % of capacity (A30-ACC-07): by volume once the UCC has computed it, by level until then.
+  const fillPct =
+    gross && gross.quality === 0 && tank.capacityTotalL > 0
+      ? clampPct((gross.value / tank.capacityTotalL) * 100)
+      : level && tank.heightMm
+        ? clampPct((level.value / tank.heightMm) * 100)
+        : null;
   const color = tank.subProductKey === "SP17" ? PREMIUM_COLOR : (PRODUCT_COLORS[tank.productKey] ?? "#2563eb");
   const stale = level ? level.quality !== 0 : true;
   return (
@@ -106,6 +114,10 @@ function TankCard({ tank, latest, timeZone }: { tank: TankView; latest: Latest; 
           {fillPct !== null ? <rect x="3" y={99 - fillPct * 0.96} width="34" height={fillPct * 0.96} rx="2" fill={color} /> : null}
         </svg>
         <dl>
+          <dt>Volumen neto{tank.referenceTemperatureC === null ? "" : ` (${formatNumber(tank.referenceTemperatureC, tank.referenceTemperatureC % 1 === 0 ? 0 : 2)} °C)`}</dt>
+          <dd data-testid="net-volume">{net && net.quality === 0 ? `${formatNumber(net.value, 0)} L` : "—"}</dd>
+          <dt>Volumen bruto</dt>
+          <dd>{gross && gross.quality === 0 ? `${formatNumber(gross.value, 0)} L` : "—"}</dd>
           <dt>Nivel</dt>
           <dd data-testid="level">{level ? `${formatNumber(level.value, 1)} mm` : "—"}</dd>
           <dt>Llenado</dt>
@@ -123,4 +135,8 @@ function TankCard({ tank, latest, timeZone }: { tank: TankView; latest: Latest; 
       <footer className="muted">{level ? `Lectura ${formatTime(level.time, timeZone)}` : "Sin lecturas"}</footer>
     </article>
   );
+}
+
+function clampPct(value: number): number {
+  return Math.max(0, Math.min(100, value));
 }

@@ -1,5 +1,5 @@
 import type { InstallationView, LatestValue, TankView } from "../../server/contracts/dashboard";
-import { TANK_VARIABLES, type TankVariable } from "../../server/contracts/site";
+import { DASHBOARD_TANK_VARIABLES, type DashboardTankVariable } from "../../server/contracts/site";
 import type { SqlExecutor } from "../client";
 
 /** Read queries over installations, tanks and their tags (raw SQL: these run on every page load). */
@@ -48,6 +48,7 @@ interface TankRow {
   product_name: string;
   sub_product_key: string | null;
   sub_product_name: string | null;
+  reference_temperature_c: string | null;
   capacity_total_l: string;
   capacity_operating_l: string | null;
   geometry: { kind: string; diameterMm: number; heightMm?: number } | null;
@@ -61,7 +62,7 @@ interface TankRow {
 export async function listInstallationsWithTanks(db: SqlExecutor): Promise<InstallationView[]> {
   const tanks = await db.query<TankRow>(
     `select i.key as installation_key, i.description as installation_description, i.type as installation_type, i.time_zone,
-            k.key as tank_key, k.description as tank_description, k.product_key, p.name as product_name, k.sub_product_key, sp.name as sub_product_name,
+            k.key as tank_key, k.description as tank_description, k.product_key, p.name as product_name, k.sub_product_key, sp.name as sub_product_name, p.reference_temperature_c,
             k.capacity_total_l, k.capacity_operating_l, k.geometry
        from installations i
        left join tanks k on k.installation_id = i.id
@@ -78,10 +79,10 @@ export async function listInstallationsWithTanks(db: SqlExecutor): Promise<Insta
        ) m on true
       where t.element_type = 'tank'`,
   );
-  const byTank = new Map<string, { tags: Partial<Record<TankVariable, string>>; latest: Partial<Record<TankVariable, LatestValue>> }>();
+  const byTank = new Map<string, { tags: Partial<Record<DashboardTankVariable, string>>; latest: Partial<Record<DashboardTankVariable, LatestValue>> }>();
   for (const row of latest) {
-    if (!(TANK_VARIABLES as readonly string[]).includes(row.variable)) continue;
-    const variable = row.variable as TankVariable;
+    if (!(DASHBOARD_TANK_VARIABLES as readonly string[]).includes(row.variable)) continue;
+    const variable = row.variable as DashboardTankVariable;
     const id = `${row.installation_key}/${row.element_key}`;
     let entry = byTank.get(id);
     if (!entry) byTank.set(id, (entry = { tags: {}, latest: {} }));
@@ -114,6 +115,7 @@ export async function listInstallationsWithTanks(db: SqlExecutor): Promise<Insta
       productName: row.product_name,
       subProductKey: row.sub_product_key,
       subProductName: row.sub_product_name,
+      referenceTemperatureC: row.reference_temperature_c === null ? null : Number(row.reference_temperature_c),
       capacityTotalL: Number(row.capacity_total_l),
       capacityOperatingL: row.capacity_operating_l === null ? null : Number(row.capacity_operating_l),
       heightMm: geometry ? (geometry.kind === "vertical-cylinder" ? (geometry.heightMm ?? null) : geometry.diameterMm) : null,

@@ -1,5 +1,5 @@
 import { and, eq, inArray } from "drizzle-orm";
-import { TANK_VARIABLES, tagName, type Site, type SiteInstallation, type SiteTank } from "../../server/contracts/site";
+import { DERIVED_TANK_VARIABLES, TANK_VARIABLES, tagName, type DashboardTankVariable, type Site, type SiteInstallation, type SiteTank } from "../../server/contracts/site";
 import { geometryHeightMm, strappingTableFromGeometry, tankCapacityL, volumeAtLevelL } from "../../server/domain/measurement/tank-geometry";
 import { hashPassword } from "../../server/platform/password-hash";
 import type { AforoOrm, Database } from "../client";
@@ -52,11 +52,14 @@ export const DEMO_USERS: readonly DemoUser[] = [
 const STRAPPING_VALID_FROM = "2026-01-01";
 const STRAPPING_STEP_MM = 10;
 
-const TAG_UNITS: Record<(typeof TANK_VARIABLES)[number], string> = {
+const TAG_UNITS: Record<DashboardTankVariable, string> = {
   level_mm: "mm",
   temperature_c: "°C",
   water_level_mm: "mm",
   density_kg_m3: "kg/m3",
+  gross_volume_l: "L",
+  net_volume_l: "L",
+  vcf: "1",
 };
 
 /** Regla 2.6.1.2 fraction by installation type (the site document does not carry one). */
@@ -318,7 +321,21 @@ async function seedInstallation(orm: AforoOrm, site: Site, taxpayerId: number, i
       };
     }),
   );
-  if (tagRows.length > 0) await orm.insert(tags).values(tagRows).onConflictDoNothing({ target: tags.name });
+  // Derived variables (A30-MS-18): computed by the collector's measurement pipeline, no source address.
+  const derivedRows = installation.tanks.flatMap((tank) =>
+    DERIVED_TANK_VARIABLES.map((variable) => ({
+      name: tagName(installation.key, tank.key, variable),
+      installationId,
+      elementType: "tank" as const,
+      elementKey: tank.key,
+      variable,
+      unit: TAG_UNITS[variable],
+      collectorId,
+      sourceAddress: null,
+      createdAt: now,
+    })),
+  );
+  await orm.insert(tags).values([...tagRows, ...derivedRows]).onConflictDoNothing({ target: tags.name });
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { TankVariable } from "./site";
+import type { DashboardTankVariable } from "./site";
 
 /** What the live dashboard shows (A30-ACC-07): installations, their tanks and latest readings. */
 export interface LatestValue {
@@ -14,11 +14,13 @@ export interface TankView {
   productName: string;
   subProductKey: string | null;
   subProductName: string | null;
+  /** Reference temperature of the net volume (A30-MS-08): 20 petrolíferos, 15.56 hidrocarburos. */
+  referenceTemperatureC: number | null;
   capacityTotalL: number;
   capacityOperatingL: number | null;
   heightMm: number | null;
-  latest: Partial<Record<TankVariable, LatestValue>>;
-  tags: Partial<Record<TankVariable, string>>;
+  latest: Partial<Record<DashboardTankVariable, LatestValue>>;
+  tags: Partial<Record<DashboardTankVariable, string>>;
 }
 
 export interface InstallationView {

@@ -78,6 +78,17 @@ export type SiteTank = z.infer<typeof siteTankSchema>;
 export const TANK_VARIABLES = ["level_mm", "temperature_c", "water_level_mm", "density_kg_m3"] as const;
 export type TankVariable = (typeof TANK_VARIABLES)[number];
 
+/**
+ * Tank variables the UCC computes from the measured ones (A30-MS-18: level → strapping table →
+ * gross volume → VCF → net volume at reference conditions). Stored as tags like the measured ones,
+ * with no source address: the collector's measurement pipeline produces them.
+ */
+export const DERIVED_TANK_VARIABLES = ["gross_volume_l", "net_volume_l", "vcf"] as const;
+export type DerivedTankVariable = (typeof DERIVED_TANK_VARIABLES)[number];
+
+export type DashboardTankVariable = TankVariable | DerivedTankVariable;
+export const DASHBOARD_TANK_VARIABLES: readonly DashboardTankVariable[] = [...TANK_VARIABLES, ...DERIVED_TANK_VARIABLES];
+
 /** Tag naming convention: `<installationKey>/<elementKey>/<variable>` (keys are unique per installation, A30-MS-01). */
 export function tagName(installationKey: string, elementKey: string, variable: string): string {
   return `${installationKey}/${elementKey}/${variable}`;

@@ -7,7 +7,7 @@ import { seedCatalogs } from "../../../db/seed/catalogs";
 import { DEMO_USERS, seedDemo } from "../../../db/seed/demo";
 import { DEMO_SITE } from "../../../server/contracts/demo-site";
 import { ROLE_KEYS } from "../../../server/contracts/roles";
-import { TANK_VARIABLES } from "../../../server/contracts/site";
+import { DERIVED_TANK_VARIABLES, TANK_VARIABLES } from "../../../server/contracts/site";
 import { verifyPassword } from "../../../server/platform/password-hash";
 import { openTestDatabase, testEngines, type TestDatabase } from "../../helpers/test-db";
 
@@ -155,8 +155,8 @@ describe.each(testEngines)("database schema on %s", (engine) => {
     expect(await count(db, "dispensers")).toBe(4);
     expect(await count(db, "hoses")).toBe(8);
     expect(await count(db, "ducts")).toBe(2);
-    expect(await count(db, "tags")).toBe(9 * TANK_VARIABLES.length);
-    expect(await count(db, "tags")).toBe(36);
+    expect(await count(db, "tags")).toBe(9 * (TANK_VARIABLES.length + DERIVED_TANK_VARIABLES.length));
+    expect(await count(db, "tags")).toBe(63);
     expect(await count(db, "users")).toBe(4);
     expect(await count(db, "password_history")).toBe(4);
     expect(await count(db, "strapping_tables")).toBe(9);
