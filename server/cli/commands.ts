@@ -13,6 +13,7 @@ import { roleKeySchema } from "../contracts/roles";
 import { siteSchema, type Site } from "../contracts/site";
 import { createLogger } from "../platform/logger";
 import { CliFailure, CliUsageError, EXIT_OK, printJson } from "./output";
+import { vcfCommand } from "./vcf-command";
 
 export interface Command {
   /** Words after `aforo`, e.g. "users create". */
@@ -166,14 +167,7 @@ export const COMMANDS: Command[] = [
       return EXIT_OK;
     },
   },
-  {
-    name: "vcf",
-    summary: "Calculadora API MPMS 11.1-2004 (CTL, CPL, VCF)",
-    usage:
-      "aforo vcf --group crude|refined|transition|lube|alpha|lpg (--api60 G | --rd60 RD | --density60 KG_M3 | --base-density KG_M3 --base 15|20 | --observed-density KG_M3 --base 60F|15|20) (--temp-c C | --temp-f F) [--pressure-kpa KPA | --pressure-psig PSI]",
-    options: {},
-    availableIn: "issue #3 (colectores y medición)",
-  },
+  vcfCommand,
   {
     name: "reconcile",
     summary: "Aplica las cinco reglas de inconsistencia volumétrica a un escenario",

@@ -20,7 +20,7 @@ export async function runCli(argv: string[]): Promise<number> {
     process.stdout.write(`${command.summary}\n\nUso: ${command.usage}\n`);
     return EXIT_OK;
   }
-  const rest = argv.slice(argv.indexOf(command.name.split(" ").at(-1)!) + 1);
+  const rest = joinNegativeValues(argv.slice(argv.indexOf(command.name.split(" ").at(-1)!) + 1));
   if (command.availableIn || !command.run) {
     printJson({ error: `'aforo ${command.name}' todavía no está disponible en esta versión; llega con ${command.availableIn}.`, usage: command.usage });
     return EXIT_FAILURE;
@@ -46,6 +46,22 @@ export async function runCli(argv: string[]): Promise<number> {
     printJson({ error: (error as Error).message });
     return EXIT_FAILURE;
   }
+}
+
+/** `--temp-c -32.8` → `--temp-c=-32.8`: parseArgs would read a negative number as an option. */
+function joinNegativeValues(args: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    const next = args[i + 1];
+    if (arg.startsWith("--") && !arg.includes("=") && next !== undefined && /^-\d+(\.\d+)?$/.test(next)) {
+      out.push(`${arg}=${next}`);
+      i++;
+    } else {
+      out.push(arg);
+    }
+  }
+  return out;
 }
 
 function findCommand(words: string[]): Command | undefined {

@@ -92,3 +92,19 @@ describe("aforo CLI (design.md §3: JSON on stdout, exit 0/1/2)", () => {
     expect(JSON.parse(stdout).error).toContain("issue #4");
   });
 });
+
+describe("aforo vcf (design.md §3, API MPMS 11.1-2004)", () => {
+  it("crude at base density 772.3 kg/m³ @ 20 °C observed at −32.8 °C reproduces the standard's 1.05331266825", async () => {
+    const { code, stdout } = await aforo(["vcf", "--group", "crude", "--base-density", "772.3", "--base", "20", "--temp-c", "-32.8"]);
+    expect(code).toBe(0);
+    const out = JSON.parse(stdout);
+    expect(out.ctl).toBeCloseTo(1.05331266825, 10);
+    expect(out.vcf).toBe(1.05331);
+  });
+
+  it("inputs outside the standard's range are bad input (exit 2) with a reason", async () => {
+    const { code, stdout } = await aforo(["vcf", "--group", "refined", "--density60", "2000", "--temp-c", "20"]);
+    expect(code).toBe(2);
+    expect(JSON.parse(stdout).error).toContain("fuera del intervalo");
+  });
+});

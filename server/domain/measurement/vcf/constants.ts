@@ -33,6 +33,8 @@ export const FP_COEFFICIENTS = [-1.9947, 0.00013427, 793920, 2326] as const;
 
 /** Limits of the standard (§11.1.2, §11.1.6): outside these the procedure is terminated, never extrapolated. */
 export const TEMPERATURE_LIMITS_F = { min: -58, max: 302 } as const;
+/** The same limits in °C, checked in the unit given so that −50 °C / 150 °C are inside despite binary rounding. */
+export const TEMPERATURE_LIMITS_C = { min: -50, max: 150 } as const;
 export const PRESSURE_LIMITS_PSIG = { min: 0, max: 1500 } as const;
 /** α60 limits for special applications (group C), 1/°F. */
 export const ALPHA60_LIMITS_PER_F = { min: 230e-6, max: 930e-6 } as const;
