@@ -70,6 +70,17 @@ else
   fi
 fi
 
+# ------------------------------------------------------------------------------ 1b. protocol peers
+# Independent Modbus peers for the integration tests (Debian's python3-pymodbus server and mbpoll).
+t=$(date +%s%N)
+log "> protocol peers (.ci/provision-peers.sh)"
+if bash "$ROOT/.ci/provision-peers.sh"; then
+  log "< protocol peers: $(fmt_ms "$(ms_since "$t")")"
+else
+  FAILS+=("protocol peers (python3-pymodbus, mbpoll) could not be installed (.ci/provision-peers.sh)")
+  log "${FAILS[-1]}"
+fi
+
 # ------------------------------------------------------------------------------ 2. database
 t=$(date +%s%N)
 log "> database (.ci/db-local.sh)"
