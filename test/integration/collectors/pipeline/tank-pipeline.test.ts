@@ -64,8 +64,8 @@ describe.each(testEngines)("collector measurement pipeline on %s (A30-MS-08, A30
   it("a BAD level never enters the calculation: the derived tags are stored BAD instead", async () => {
     const configs = await loadTankMeasurementConfigs(t.db);
     const pipeline = createTankPipeline({ db: t.db, configs, logger: createLogger("silent") });
-    const readings = siteReadings(new Date(T.getTime() + 1000)).map((r) =>
-      r.tag === "EDS-0001/TQS-EDS-0002/level_mm" ? { ...r, quality: QUALITY_BAD } : r,
+    const readings = siteReadings(new Date(T.getTime() + 1000)).map(
+      (r): Reading => (r.tag === "EDS-0001/TQS-EDS-0002/level_mm" ? { ...r, quality: QUALITY_BAD } : r),
     );
     const derived = pipeline.process(readings);
     const premium = derived.filter((r) => r.tag.startsWith("EDS-0001/TQS-EDS-0002/"));
