@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from "node:crypto";
 import os from "node:os";
 import path from "node:path";
 import {
@@ -38,9 +39,15 @@ import {
  * `setValueFromSource` and the model's time as sourceTimestamp: no getters, which would make the
  * server sample every variable itself (stack-feasibility P7/P13).
  *
- * Security: None is offered for the demo; Basic256Sha256 Sign and SignAndEncrypt too, with unknown
- * client certificates accepted automatically (a simulator only — never in a real server).
- * Hardening (user tokens, trust lists, None off by default) is issue 3.
+ * Security (OPC UA Part 2 §6, Part 4 §5.5.2): by default None, Sign and SignAndEncrypt with the
+ * policies Basic256Sha256 and Aes128_Sha256_RsaOaep (`securityModes` / `securityPolicies` restrict
+ * them); unknown client certificates are accepted automatically (a simulator only — never in a
+ * real server). User tokens (Part 4 §7.41): anonymous, and user name + password for the `users`
+ * configured; with users configured anonymous is refused unless `allowAnonymous` says otherwise.
+ *
+ * Restarts: `restart()` (or `stopEndpoint()` + `startEndpoint()`) closes the OPC UA endpoint and
+ * opens a new one on the same port with the same certificate (same `pkiDir`), while the site model
+ * keeps running, so a collector's trust in the certificate survives and its values continue.
  */
 
 export interface OpcuaSiteServerOptions {
@@ -67,7 +74,18 @@ export interface OpcuaSiteServerOptions {
   now?: () => number;
   /** Model parameters (delivery volumes, traffic, noise…). */
   modelConfig?: Partial<SiteModelConfig>;
+  /** Accepted user name + password pairs (UserNameIdentityToken). Default none. */
+  users?: ReadonlyArray<{ username: string; password: string }>;
+  /** Anonymous sessions. Default: allowed when no `users` are configured. */
+  allowAnonymous?: boolean;
+  /** Security modes offered. Default all three (None only with the None policy). */
+  securityModes?: ReadonlyArray<SimulatorSecurityMode>;
+  /** Security policies offered. Default None, Basic256Sha256 and Aes128_Sha256_RsaOaep. */
+  securityPolicies?: ReadonlyArray<SimulatorSecurityPolicy>;
 }
+
+export type SimulatorSecurityMode = "None" | "Sign" | "SignAndEncrypt";
+export type SimulatorSecurityPolicy = "None" | "Basic256Sha256" | "Aes128_Sha256_RsaOaep";
 
 export interface OpcuaTag {
   tag: string;
@@ -94,6 +112,18 @@ export interface OpcuaSiteServer {
   /** Every published tag with its NodeId (`ns=<idx>;s=<tag>`). */
   tags: OpcuaTag[];
   model: SiteModelHandle;
+  /** DER of the server's application instance certificate; the same across restarts (same pkiDir). */
+  certificate: Buffer;
+  /** SHA-1 of `certificate`, lowercase hex (the OPC UA thumbprint). */
+  certificateThumbprint: string;
+  /** Whether the OPC UA endpoint is open (false between `stopEndpoint` and `startEndpoint`). */
+  readonly endpointRunning: boolean;
+  /** Closes the OPC UA endpoint (clients lose their link); the model keeps stepping. */
+  stopEndpoint(): Promise<void>;
+  /** Opens the endpoint again on the same port with the same certificate. */
+  startEndpoint(): Promise<void>;
+  /** `stopEndpoint`, wait `downMs` (default 0), `startEndpoint`. */
+  restart(options?: { downMs?: number }): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -126,6 +156,25 @@ export function siteOpcuaTags(site: Site): OpcuaTag[] {
   return tags;
 }
 
+const SECURITY_POLICY_URIS: Record<SimulatorSecurityPolicy, SecurityPolicy> = {
+  None: SecurityPolicy.None,
+  Basic256Sha256: SecurityPolicy.Basic256Sha256,
+  Aes128_Sha256_RsaOaep: SecurityPolicy.Aes128_Sha256_RsaOaep,
+};
+
+function sameSecret(a: string, b: string): boolean {
+  const left = createHash("sha256").update(a).digest();
+  const right = createHash("sha256").update(b).digest();
+  return timingSafeEqual(left, right);
+}
+
+interface Endpoint {
+  server: OPCUAServer;
+  variables: Map<string, UAVariable>;
+  namespaceIndex: number;
+  port: number;
+}
+
 export async function startOpcuaSiteServer(options: OpcuaSiteServerOptions): Promise<OpcuaSiteServer> {
   const { site, logger } = options;
   const host = options.host ?? "127.0.0.1";
@@ -134,172 +183,228 @@ export async function startOpcuaSiteServer(options: OpcuaSiteServerOptions): Pro
   const now = options.now ?? Date.now;
   if (!(tickMs > 0)) throw new RangeError(`tickMs debe ser > 0: ${tickMs}`);
   if (!(speed > 0)) throw new RangeError(`speed debe ser > 0: ${speed}`);
+  const users = options.users ?? [];
+  const allowAnonymous = options.allowAnonymous ?? users.length === 0;
+  const policies = options.securityPolicies ?? ["None", "Basic256Sha256", "Aes128_Sha256_RsaOaep"];
+  const modes = options.securityModes ?? ["None", "Sign", "SignAndEncrypt"];
+  if (policies.length === 0 || modes.length === 0) throw new RangeError("el simulador necesita al menos un modo y una política de seguridad");
 
   const pkiDir =
     options.pkiDir ?? path.join(os.tmpdir(), "aforo-opcua-pki", `simulator-${site.opcua.namespaceUri.replace(/[^A-Za-z0-9_-]+/g, "_")}`);
-  // Two managers: the server's own certificate and the (unused) user-certificate store, both in
-  // pkiDir; without them node-opcua writes to ~/.config.
-  const serverCertificateManager = new OPCUACertificateManager({
-    rootFolder: path.join(pkiDir, "server"),
-    automaticallyAcceptUnknownCertificate: true,
-  });
-  const userCertificateManager = new OPCUACertificateManager({
-    rootFolder: path.join(pkiDir, "user"),
-    automaticallyAcceptUnknownCertificate: true,
-  });
   const advertisedHost = host === "0.0.0.0" || host === "::" ? os.hostname() : host;
-  const server = new OPCUAServer({
-    port: options.port,
-    host,
-    hostname: advertisedHost,
-    serverCertificateManager,
-    userCertificateManager,
-    nodesets: [nodesets.standard],
-    securityPolicies: [SecurityPolicy.None, SecurityPolicy.Basic256Sha256],
-    securityModes: [MessageSecurityMode.None, MessageSecurityMode.Sign, MessageSecurityMode.SignAndEncrypt],
-    allowAnonymous: true,
-    disableDiscovery: false,
-    serverInfo: {
-      applicationUri: `${site.opcua.namespaceUri}:server`,
-      productUri: "urn:aforo:site-simulator",
-      applicationName: { text: "Aforo simulador de sitio", locale: "es-MX" },
-    },
-    buildInfo: { productName: "Aforo site simulator", manufacturerName: "Aforo" },
-  });
+
+  const rng: Prng = createPrng(options.seed ?? 1);
+  let lastWallMs = now();
+  let state = createSiteModel(site, { startTimeMs: lastWallMs, rng, config: options.modelConfig });
+  const events: SiteEvent[] = [];
+  const eventListeners = new Set<(events: SiteEvent[]) => void>();
+  const tagSet = new Set<string>();
+  for (const installation of site.installations) {
+    for (const tank of installation.tanks) for (const variable of TANK_VARIABLES) tagSet.add(tagName(installation.key, tank.key, variable));
+  }
+
+  let endpoint: Endpoint | null = null;
+
+  const publish = (): void => {
+    if (!endpoint) return;
+    const sourceTimestamp = new Date(state.timeMs);
+    for (const tank of state.tanks) {
+      for (const variable of TANK_VARIABLES) {
+        const node = endpoint.variables.get(tagName(tank.spec.installationKey, tank.spec.tankKey, variable));
+        node?.setValueFromSource({ dataType: DataType.Double, value: tank.measured[variable] }, StatusCodes.Good, sourceTimestamp);
+      }
+    }
+  };
+
+  const advance = (dtS: number): void => {
+    const result = stepSiteModel(state, dtS, rng);
+    state = result.state;
+    if (result.events.length > 0) {
+      events.push(...result.events);
+      if (events.length > EVENT_BUFFER_SIZE) events.splice(0, events.length - EVENT_BUFFER_SIZE);
+      for (const listener of eventListeners) listener(result.events);
+    }
+    publish();
+  };
+
+  /** One OPC UA server instance; the same pkiDir gives the same certificate every time. */
+  const openEndpoint = async (port: number): Promise<Endpoint> => {
+    // Two managers: the server's own certificate and the (unused) user-certificate store, both in
+    // pkiDir; without them node-opcua writes to ~/.config. The server disposes them on shutdown.
+    const serverCertificateManager = new OPCUACertificateManager({
+      rootFolder: path.join(pkiDir, "server"),
+      automaticallyAcceptUnknownCertificate: true,
+    });
+    const userCertificateManager = new OPCUACertificateManager({
+      rootFolder: path.join(pkiDir, "user"),
+      automaticallyAcceptUnknownCertificate: true,
+    });
+    const server = new OPCUAServer({
+      port,
+      host,
+      hostname: advertisedHost,
+      serverCertificateManager,
+      userCertificateManager,
+      nodesets: [nodesets.standard],
+      securityPolicies: policies.map((policy) => SECURITY_POLICY_URIS[policy]),
+      securityModes: modes.map((mode) => MessageSecurityMode[mode]),
+      allowAnonymous,
+      userManager: {
+        isValidUser: (username: string, password: string) => users.some((user) => user.username === username && sameSecret(user.password, password)),
+      },
+      disableDiscovery: false,
+      serverInfo: {
+        applicationUri: `${site.opcua.namespaceUri}:server`,
+        productUri: "urn:aforo:site-simulator",
+        applicationName: { text: "Aforo simulador de sitio", locale: "es-MX" },
+      },
+      buildInfo: { productName: "Aforo site simulator", manufacturerName: "Aforo" },
+    });
+    try {
+      await server.initialize();
+      const addressSpace = server.engine.addressSpace;
+      if (!addressSpace) throw new Error("el servidor OPC UA no creó su espacio de direcciones");
+      const namespace = addressSpace.registerNamespace(site.opcua.namespaceUri);
+      const variables = new Map<string, UAVariable>();
+      for (const installation of site.installations) {
+        const installationFolder = namespace.addFolder(addressSpace.rootFolder.objects, {
+          browseName: installation.key,
+          nodeId: `s=${installation.key}`,
+        });
+        for (const tank of installation.tanks) {
+          const tankFolder = namespace.addFolder(installationFolder, {
+            browseName: tank.key,
+            nodeId: `s=${installation.key}/${tank.key}`,
+            description: tank.description,
+          });
+          const tankState = state.tanks.find((t) => t.spec.installationKey === installation.key && t.spec.tankKey === tank.key);
+          if (!tankState) throw new Error(`tanque ${tank.key} ausente del modelo`);
+          for (const variable of TANK_VARIABLES) {
+            const tag = tagName(installation.key, tank.key, variable);
+            const range =
+              variable === "temperature_c"
+                ? { low: -30, high: 80 }
+                : variable === "density_kg_m3"
+                  ? { low: 500, high: 1100 }
+                  : { low: 0, high: tankState.spec.heightMm };
+            const node = namespace.addAnalogDataItem({
+              componentOf: tankFolder,
+              browseName: variable,
+              nodeId: `s=${tag}`,
+              dataType: "Double",
+              engineeringUnits: variableUnits(variable),
+              engineeringUnitsRange: range,
+              accessLevel: "CurrentRead",
+              userAccessLevel: "CurrentRead",
+              // 0 = "exception based": monitored items are fed by value changes, not by sampling.
+              minimumSamplingInterval: 0,
+            });
+            variables.set(tag, node);
+          }
+        }
+      }
+      const opened: Endpoint = { server, variables, namespaceIndex: namespace.index, port };
+      endpoint = opened;
+      publish();
+      await server.start();
+      opened.port = server.endpoints[0]?.port ?? port;
+      return opened;
+    } catch (error) {
+      endpoint = null;
+      await server.shutdown(0).catch(() => undefined);
+      throw error;
+    }
+  };
+
+  const closeEndpoint = async (): Promise<void> => {
+    const current = endpoint;
+    endpoint = null;
+    // shutdown(0): close at once; node-opcua disposes both certificate managers itself.
+    if (current) await current.server.shutdown(0);
+  };
 
   let timer: NodeJS.Timeout | null = null;
   let stopped = false;
-  try {
-    await server.initialize();
-    const addressSpace = server.engine.addressSpace;
-    if (!addressSpace) throw new Error("el servidor OPC UA no creó su espacio de direcciones");
-    const namespace = addressSpace.registerNamespace(site.opcua.namespaceUri);
+  const first = await openEndpoint(options.port);
+  const port = first.port;
+  const namespaceIndex = first.namespaceIndex;
+  const certificate = Buffer.from(first.server.getCertificate());
+  const endpointUrl = `opc.tcp://${host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host}:${port}`;
 
-    const rng: Prng = createPrng(options.seed ?? 1);
-    let lastWallMs = now();
-    let state = createSiteModel(site, { startTimeMs: lastWallMs, rng, config: options.modelConfig });
-    const events: SiteEvent[] = [];
-    const eventListeners = new Set<(events: SiteEvent[]) => void>();
-
-    const variables = new Map<string, UAVariable>();
-    for (const installation of site.installations) {
-      const installationFolder = namespace.addFolder(addressSpace.rootFolder.objects, {
-        browseName: installation.key,
-        nodeId: `s=${installation.key}`,
-      });
-      for (const tank of installation.tanks) {
-        const tankFolder = namespace.addFolder(installationFolder, {
-          browseName: tank.key,
-          nodeId: `s=${installation.key}/${tank.key}`,
-          description: tank.description,
-        });
-        const tankState = state.tanks.find((t) => t.spec.installationKey === installation.key && t.spec.tankKey === tank.key);
-        if (!tankState) throw new Error(`tanque ${tank.key} ausente del modelo`);
-        for (const variable of TANK_VARIABLES) {
-          const tag = tagName(installation.key, tank.key, variable);
-          const range =
-            variable === "temperature_c"
-              ? { low: -30, high: 80 }
-              : variable === "density_kg_m3"
-                ? { low: 500, high: 1100 }
-                : { low: 0, high: tankState.spec.heightMm };
-          const node = namespace.addAnalogDataItem({
-            componentOf: tankFolder,
-            browseName: variable,
-            nodeId: `s=${tag}`,
-            dataType: "Double",
-            engineeringUnits: variableUnits(variable),
-            engineeringUnitsRange: range,
-            accessLevel: "CurrentRead",
-            userAccessLevel: "CurrentRead",
-            // 0 = "exception based": monitored items are fed by value changes, not by sampling.
-            minimumSamplingInterval: 0,
-          });
-          variables.set(tag, node);
-        }
-      }
+  timer = setInterval(() => {
+    // Simulated time follows the wall clock × speed, so at speed 1 the model's time (and the
+    // sourceTimestamp) is real time however late the timer fires.
+    const wallMs = now();
+    const dtS = ((wallMs - lastWallMs) / 1000) * speed;
+    lastWallMs = wallMs;
+    try {
+      advance(dtS);
+    } catch (error) {
+      logger?.error({ err: error }, "error en el paso del simulador");
     }
+  }, tickMs);
 
-    const publish = (): void => {
-      const sourceTimestamp = new Date(state.timeMs);
-      for (const tank of state.tanks) {
-        for (const variable of TANK_VARIABLES) {
-          const node = variables.get(tagName(tank.spec.installationKey, tank.spec.tankKey, variable));
-          node?.setValueFromSource({ dataType: DataType.Double, value: tank.measured[variable] }, StatusCodes.Good, sourceTimestamp);
-        }
-      }
-    };
+  logger?.info({ endpointUrl, tags: tagSet.size, speed, policies, modes, users: users.length, allowAnonymous }, "simulador OPC UA del sitio iniciado");
 
-    const advance = (dtS: number): void => {
-      const result = stepSiteModel(state, dtS, rng);
-      state = result.state;
-      if (result.events.length > 0) {
-        events.push(...result.events);
-        if (events.length > EVENT_BUFFER_SIZE) events.splice(0, events.length - EVENT_BUFFER_SIZE);
-        for (const listener of eventListeners) listener(result.events);
-      }
-      publish();
-    };
+  const model: SiteModelHandle = {
+    get state() {
+      return state;
+    },
+    get events() {
+      return events;
+    },
+    onEvents(listener) {
+      eventListeners.add(listener);
+      return () => eventListeners.delete(listener);
+    },
+    advance,
+    setFault(tag, fault) {
+      if (!tagSet.has(tag)) throw new Error(`etiqueta desconocida: ${tag}`);
+      state = withSensorFault(state, tag, fault);
+    },
+  };
 
-    publish();
-    await server.start();
-    const endpoint = server.endpoints[0];
-    const port = endpoint?.port ?? options.port;
-    const endpointUrl = `opc.tcp://${host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host}:${port}`;
+  const stopEndpoint = async (): Promise<void> => {
+    if (!endpoint) return;
+    await closeEndpoint();
+    logger?.info({ endpointUrl }, "punto de conexión OPC UA del simulador cerrado");
+  };
+  const startEndpoint = async (): Promise<void> => {
+    if (stopped) throw new Error("el simulador ya se detuvo");
+    if (endpoint) return;
+    const reopened = await openEndpoint(port);
+    const again = Buffer.from(reopened.server.getCertificate());
+    if (!again.equals(certificate)) logger?.warn({ endpointUrl }, "el certificado del simulador cambió al reiniciar");
+    logger?.info({ endpointUrl }, "punto de conexión OPC UA del simulador reabierto");
+  };
 
-    timer = setInterval(() => {
-      // Simulated time follows the wall clock × speed, so at speed 1 the model's time (and the
-      // sourceTimestamp) is real time however late the timer fires.
-      const wallMs = now();
-      const dtS = ((wallMs - lastWallMs) / 1000) * speed;
-      lastWallMs = wallMs;
-      try {
-        advance(dtS);
-      } catch (error) {
-        logger?.error({ err: error }, "error en el paso del simulador");
-      }
-    }, tickMs);
-
-    logger?.info({ endpointUrl, tags: variables.size, speed }, "simulador OPC UA del sitio iniciado");
-
-    const model: SiteModelHandle = {
-      get state() {
-        return state;
-      },
-      get events() {
-        return events;
-      },
-      onEvents(listener) {
-        eventListeners.add(listener);
-        return () => eventListeners.delete(listener);
-      },
-      advance,
-      setFault(tag, fault) {
-        if (!variables.has(tag)) throw new Error(`etiqueta desconocida: ${tag}`);
-        state = withSensorFault(state, tag, fault);
-      },
-    };
-
-    return {
-      endpointUrl,
-      port,
-      namespaceUri: site.opcua.namespaceUri,
-      namespaceIndex: namespace.index,
-      tags: [...variables.keys()].map((tag) => ({ tag, nodeId: `ns=${namespace.index};s=${tag}` })),
-      model,
-      async stop() {
-        if (stopped) return;
-        stopped = true;
-        if (timer) clearInterval(timer);
-        eventListeners.clear();
-        // shutdown(0): close at once; node-opcua disposes both certificate managers itself.
-        await server.shutdown(0);
-        logger?.info({ endpointUrl }, "simulador OPC UA del sitio detenido");
-      },
-    };
-  } catch (error) {
-    if (timer) clearInterval(timer);
-    await server.shutdown(0).catch(() => undefined);
-    throw error;
-  }
+  return {
+    endpointUrl,
+    port,
+    namespaceUri: site.opcua.namespaceUri,
+    namespaceIndex,
+    tags: [...tagSet].map((tag) => ({ tag, nodeId: `ns=${namespaceIndex};s=${tag}` })),
+    model,
+    certificate,
+    certificateThumbprint: createHash("sha1").update(certificate).digest("hex"),
+    get endpointRunning() {
+      return endpoint !== null;
+    },
+    stopEndpoint,
+    startEndpoint,
+    async restart(restartOptions) {
+      await stopEndpoint();
+      const downMs = restartOptions?.downMs ?? 0;
+      if (downMs > 0) await new Promise((resolve) => setTimeout(resolve, downMs));
+      await startEndpoint();
+    },
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      if (timer) clearInterval(timer);
+      eventListeners.clear();
+      await closeEndpoint();
+      logger?.info({ endpointUrl }, "simulador OPC UA del sitio detenido");
+    },
+  };
 }

@@ -1,99 +1,176 @@
-import os from "node:os";
-import path from "node:path";
 import {
   AttributeIds,
-  MessageSecurityMode,
-  OPCUACertificateManager,
+  DataChangeFilter,
+  DataChangeTrigger,
+  DeadbandType,
   OPCUAClient,
-  SecurityPolicy,
   TimestampsToReturn,
   type ClientMonitoredItemGroup,
   type ClientSession,
   type ClientSubscription,
   type DataValue,
+  type MonitoringParametersOptions,
 } from "node-opcua";
-import { QUALITY_BAD, type Quality, type Reading } from "../../../server/contracts/measurement";
+import type { Reading } from "../../../server/contracts/measurement";
 import type { Logger } from "../../../server/platform/logger";
 import type { Driver, DriverStatus, DriverTag } from "../driver";
+import { defaultPkiDir, describeAuth, resolveSecurity, userIdentity, type OpcuaEndpointOptions } from "./connection";
+import { OutageTracker, ReadingGate, type Outage } from "./continuity";
 import { dataValueToReading, resolveNodeId } from "./data-value";
+import { describeOpcuaError, type OpcuaFailure } from "./errors";
+import { openCertificateManager, type ObservedCertificateManager, type RefusedCertificate } from "./pki";
+import { SubscriptionWatchdog, watchdogTimeoutMs } from "./watchdog";
+
+export type { OpcuaAuthOption, OpcuaSecurityMode, OpcuaSecurityPolicy } from "./connection";
 
 /**
- * OPC UA driver: one client, one session, one subscription with a monitored item per tag.
+ * OPC UA driver: one client, one session, one subscription with monitored items per tag.
  *
  * Connection life cycle (node-opcua 2.182):
  *
- *   start ─► connect (connectionStrategy: retry forever, backoff capped at maxBackoffMs)
- *             │
+ *   start ─► connect (secure modes first fetch and verify the server certificate against the
+ *             │       trust list in pkiDir; unknown → rejected/, refused, retried with backoff)
  *             ▼
- *   rebuild: [close old session] → createSession → read NamespaceArray (resolve nsu=)
- *            → createSubscription → monitorItems ─► connected
+ *   rebuild: [close old session] → createSession(user identity) → read NamespaceArray (nsu=)
+ *            → createSubscription → monitorItems (grouped by sampling/queue/deadband) ─► connected
  *             ▲                                        │
- *             │   client "connection_lost" ────────────┤ → disconnected (+ one BAD reading per tag)
- *             │   node-opcua re-creates the channel and repairs the session itself, then
+ *             │   client "connection_lost" ────────────┤ → disconnected (+ one BAD reading per tag,
+ *             │   node-opcua re-creates the channel    │   outage opened: A30-MS-15)
+ *             │   and repairs the session itself, then │
  *             ├── session "session_restored": new subscription + items on the repaired session
  *             ├── session "session_closed" / "keepalive_failure": new session + subscription
- *             ├── subscription "terminated" / watchdog (no data nor keep-alive in watchdogMs)
+ *             ├── subscription "terminated" / "status_changed" / watchdog (no data nor keep-alive
+ *             │   for (2 × maxKeepAliveCount + 1) publishing intervals, Part 4 §5.13.1.1)
  *             └── rebuild failed: retry with backoff; after 3 failures, a brand-new client
+ *                 (and certificate store, so a certificate trusted meanwhile is seen)
  *
  * Why re-create the subscription after "session_restored" even though node-opcua tries to
- * transfer it: after a *server restart* the old subscription does not exist any more and the
- * library's transfer/re-creation path is not reliable in every version; a fresh subscription costs
- * one round trip and its initial notifications re-read every tag at once.
+ * transfer it (Part 4 §5.13.7 TransferSubscriptions): after a *server restart* the old
+ * subscription does not exist any more and the library's transfer/re-creation path is not
+ * reliable in every version (node-opcua #458, #1357, anchors §2.2); a fresh subscription costs one
+ * round trip and its initial notifications re-read every tag. Those initial values repeat the last
+ * sourceTimestamp when nothing changed: `ReadingGate` drops them, so no (tag, time) is delivered
+ * twice.
  *
- * Issue 3 completes this: certificate trust lists instead of auto-accept, user credentials,
- * SignAndEncrypt by default (A30-MS-14), bitácora entries for outages (A30-MS-15).
+ * The connection's start and end are kept (`currentOutage`, `lastOutage`, `onOutage`) so the
+ * caller writes the bitácora entries "error de comunicación del dispositivo" at detection and on
+ * restoration with the duration (A30-MS-15).
  */
 
-export type OpcuaSecurityMode = "None" | "Sign" | "SignAndEncrypt";
-export type OpcuaSecurityPolicy = "None" | "Basic256Sha256";
+export interface OpcuaDeadbandOption {
+  /** Part 4 §7.22.2: absolute in engineering units, or percent of the item's EURange. */
+  kind: "absolute" | "percent";
+  value: number;
+}
 
-export interface OpcuaDriverOptions {
-  endpointUrl: string;
-  tags: readonly DriverTag[];
-  name?: string;
+export interface OpcuaDriverTag extends DriverTag {
+  /** Part 4 §7.21 samplingInterval; default the driver's `samplingIntervalMs`. */
   samplingIntervalMs?: number;
-  publishingIntervalMs?: number;
   queueSize?: number;
-  securityMode?: OpcuaSecurityMode;
-  securityPolicy?: OpcuaSecurityPolicy;
-  /** Client PKI folder. Default: <tmpdir>/aforo-opcua-pki/collector (never inside the repository). */
-  pkiDir?: string;
+  deadband?: OpcuaDeadbandOption;
+}
+
+export type OpcuaOutage = Outage;
+
+export interface OpcuaDriverOptions extends OpcuaEndpointOptions {
+  tags: readonly OpcuaDriverTag[];
+  name?: string;
+  /** Default sampling interval of the tags. Default 1000 ms. */
+  samplingIntervalMs?: number;
+  /** Default queue size of the tags. Default 10. */
+  queueSize?: number;
+  /** Part 4 §5.13.2 requestedPublishingInterval. Default 1000 ms. */
+  publishingIntervalMs?: number;
+  /** Default 60 (≥ 3 × maxKeepAliveCount). */
+  lifetimeCount?: number;
+  /** Default 10. */
+  maxKeepAliveCount?: number;
   /** Cap of the reconnection backoff. Default 10 s. */
   maxBackoffMs?: number;
-  /** Rebuild the subscription when neither data nor keep-alive arrived for this long. */
+  /** Rebuild the subscription when neither data nor keep-alive arrived for this long. Default from the revised subscription parameters. */
   watchdogMs?: number;
   /** Per-request timeout of the rebuild steps. Default 10 s. */
   requestTimeoutMs?: number;
+  /** Part 4 §5.6.2 requestedSessionTimeout: how long the server keeps the session without traffic. Default 60 s. */
+  sessionTimeoutMs?: number;
   logger?: Logger;
   now?: () => Date;
+  /** Called when an outage starts (`end` null) and when it ends (A30-MS-15). Must not throw. */
+  onOutage?: (outage: OpcuaOutage) => void;
 }
 
-const KEEP_ALIVE_COUNT = 10;
-const LIFETIME_COUNT = 60;
+export interface OpcuaDriver extends Driver {
+  /** The interruption in progress, if any. */
+  readonly currentOutage: OpcuaOutage | null;
+  /** The last interruption that ended. */
+  readonly lastOutage: OpcuaOutage | null;
+  /** The server certificate refused at the last attempt (cleared once connected). */
+  readonly refusedCertificate: RefusedCertificate | null;
+  /** Subscribes to outage starts and ends; returns the unsubscribe function. */
+  onOutage(listener: (outage: OpcuaOutage) => void): () => void;
+}
+
 const HARD_RESET_AFTER_FAILURES = 3;
+const INITIAL_BACKOFF_MS = 500;
 
-export function createOpcuaDriver(options: OpcuaDriverOptions): Driver {
-  return new OpcuaDriver(options);
+export function createOpcuaDriver(options: OpcuaDriverOptions): OpcuaDriver {
+  return new OpcuaDriverImpl(options);
 }
 
-class OpcuaDriver implements Driver {
+interface MonitoredSpec {
+  tag: string;
+  nodeId: string;
+  samplingIntervalMs: number;
+  queueSize: number;
+  deadband: OpcuaDeadbandOption | undefined;
+}
+
+/** Part 4 §7.22.2 DataChangeFilter for a deadband; null without one (server default: StatusValue). */
+export function dataChangeFilter(deadband: OpcuaDeadbandOption | undefined): DataChangeFilter | null {
+  if (!deadband) return null;
+  return new DataChangeFilter({
+    trigger: DataChangeTrigger.StatusValue,
+    deadbandType: deadband.kind === "percent" ? DeadbandType.Percent : DeadbandType.Absolute,
+    deadbandValue: deadband.value,
+  });
+}
+
+/** Groups items that share monitoring parameters, so each group is one CreateMonitoredItems call. */
+export function groupMonitoredItems<T extends { samplingIntervalMs: number; queueSize: number; deadband?: OpcuaDeadbandOption | undefined }>(
+  items: readonly T[],
+): T[][] {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const key = `${item.samplingIntervalMs}|${item.queueSize}|${item.deadband ? `${item.deadband.kind}:${item.deadband.value}` : "-"}`;
+    const group = groups.get(key);
+    if (group) group.push(item);
+    else groups.set(key, [item]);
+  }
+  return [...groups.values()];
+}
+
+class OpcuaDriverImpl implements OpcuaDriver {
   readonly name: string;
   private readonly options: OpcuaDriverOptions;
+  private readonly security: ReturnType<typeof resolveSecurity>;
+  private readonly pkiDir: string;
   private readonly samplingIntervalMs: number;
-  private readonly publishingIntervalMs: number;
   private readonly queueSize: number;
+  private readonly publishingIntervalMs: number;
+  private readonly lifetimeCount: number;
+  private readonly maxKeepAliveCount: number;
   private readonly maxBackoffMs: number;
-  private readonly watchdogMs: number;
   private readonly requestTimeoutMs: number;
   private readonly now: () => Date;
   private readonly logger: Logger | undefined;
 
   private currentStatus: DriverStatus;
   private readonly statusListeners = new Set<(status: DriverStatus) => void>();
+  private readonly outageListeners = new Set<(outage: OpcuaOutage) => void>();
   private onReadings: ((readings: Reading[]) => void) | null = null;
 
   private client: OPCUAClient | null = null;
-  private certificateManager: OPCUACertificateManager | null = null;
+  private certificateManager: ObservedCertificateManager | null = null;
   private session: ClientSession | null = null;
   private subscription: ClientSubscription | null = null;
   /** Bumped whenever session/subscription are replaced; callbacks of older ones are ignored. */
@@ -102,32 +179,56 @@ class OpcuaDriver implements Driver {
 
   private rebuilding: Promise<void> | null = null;
   private pendingRebuild: { reason: string; newSession: boolean } | null = null;
-  private consecutiveFailures = 0;
+  /** Failures since the last success: drives the backoff. */
+  private failureStreak = 0;
+  /** Failures on the current client: after HARD_RESET_AFTER_FAILURES the client is replaced. */
+  private failuresOnClient = 0;
   private retryTimer: NodeJS.Timeout | null = null;
   private repairTimer: NodeJS.Timeout | null = null;
   private recycling = false;
-  private watchdogTimer: NodeJS.Timeout | null = null;
-  private lastActivityMs = 0;
-  private disconnectedAtMs: number | null = null;
-  private readonly lastValues = new Map<string, number>();
+  private readonly watchdog: SubscriptionWatchdog;
+  private readonly gate = new ReadingGate();
+  private readonly outages = new OutageTracker();
+  private refused: RefusedCertificate | null = null;
 
   constructor(options: OpcuaDriverOptions) {
     if (options.tags.length === 0) throw new Error("el driver OPC UA necesita al menos una etiqueta");
     this.options = options;
+    this.security = resolveSecurity(options.securityMode ?? "None", options.securityPolicy);
     this.name = options.name ?? `opcua:${options.endpointUrl}`;
+    this.pkiDir = options.pkiDir ?? defaultPkiDir();
     this.samplingIntervalMs = options.samplingIntervalMs ?? 1000;
-    this.publishingIntervalMs = options.publishingIntervalMs ?? 1000;
     this.queueSize = options.queueSize ?? 10;
+    this.publishingIntervalMs = options.publishingIntervalMs ?? 1000;
+    this.maxKeepAliveCount = options.maxKeepAliveCount ?? 10;
+    this.lifetimeCount = Math.max(options.lifetimeCount ?? 60, 3 * this.maxKeepAliveCount);
     this.maxBackoffMs = options.maxBackoffMs ?? 10_000;
-    this.watchdogMs = options.watchdogMs ?? Math.max(15_000, this.publishingIntervalMs * KEEP_ALIVE_COUNT * 3);
     this.requestTimeoutMs = options.requestTimeoutMs ?? 10_000;
     this.now = options.now ?? (() => new Date());
     this.logger = options.logger;
     this.currentStatus = { state: "idle", since: this.now(), detail: null };
+    if (options.onOutage) this.outageListeners.add(options.onOutage);
+    this.watchdog = new SubscriptionWatchdog((sinceMs, silentForMs) => this.onSubscriptionSilent(sinceMs, silentForMs), {
+      now: () => this.now().getTime(),
+      setTimeout: (callback, ms) => setTimeout(callback, ms),
+      clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+    });
   }
 
   get status(): DriverStatus {
     return this.currentStatus;
+  }
+
+  get currentOutage(): OpcuaOutage | null {
+    return this.outages.current;
+  }
+
+  get lastOutage(): OpcuaOutage | null {
+    return this.outages.lastClosed;
+  }
+
+  get refusedCertificate(): RefusedCertificate | null {
+    return this.refused;
   }
 
   onStatus(listener: (status: DriverStatus) => void): () => void {
@@ -135,11 +236,19 @@ class OpcuaDriver implements Driver {
     return () => this.statusListeners.delete(listener);
   }
 
+  onOutage(listener: (outage: OpcuaOutage) => void): () => void {
+    this.outageListeners.add(listener);
+    return () => this.outageListeners.delete(listener);
+  }
+
   async start(onReadings: (readings: Reading[]) => void): Promise<void> {
     if (this.onReadings) throw new Error(`${this.name} ya está iniciado`);
     this.onReadings = onReadings;
     this.setStatus("connecting", null);
-    this.watchdogTimer = setInterval(() => this.checkWatchdog(), 1000);
+    this.logger?.info(
+      { driver: this.name, security: this.security.label, auth: describeAuth(this.options.auth), tags: this.options.tags.length },
+      "iniciando el driver OPC UA",
+    );
     void this.connectClient();
   }
 
@@ -149,7 +258,7 @@ class OpcuaDriver implements Driver {
     this.generation += 1;
     if (this.retryTimer) clearTimeout(this.retryTimer);
     if (this.repairTimer) clearTimeout(this.repairTimer);
-    if (this.watchdogTimer) clearInterval(this.watchdogTimer);
+    this.watchdog.disarm();
     // Tear down first: an in-flight rebuild then fails fast instead of running into its timeouts,
     // and it checks `stopped` after every step, so it cannot install anything afterwards.
     await this.teardown();
@@ -157,31 +266,39 @@ class OpcuaDriver implements Driver {
     this.setStatus("stopped", null);
     this.onReadings = null;
     this.statusListeners.clear();
+    this.outageListeners.clear();
   }
 
   // ── connection ──────────────────────────────────────────────────────────────────────────
 
   private createClient(): OPCUAClient {
-    const pkiDir = this.options.pkiDir ?? path.join(os.tmpdir(), "aforo-opcua-pki", "collector");
-    // Issue 3: a managed trust list; for now the server certificate is accepted on first use.
-    this.certificateManager = new OPCUACertificateManager({ rootFolder: pkiDir, automaticallyAcceptUnknownCertificate: true });
+    // A new store per client: it re-reads trusted/ and rejected/, so a certificate an
+    // administrator trusted meanwhile is honoured at the next attempt without a restart.
+    const certificateManager = openCertificateManager(this.pkiDir, { trustOnFirstUse: this.options.trustOnFirstUse });
+    this.certificateManager = certificateManager;
     const client = OPCUAClient.create({
       applicationName: "AforoCollector",
       endpointMustExist: false,
-      securityMode: MessageSecurityMode[this.options.securityMode ?? "None"],
-      securityPolicy: SecurityPolicy[this.options.securityPolicy ?? "None"],
-      clientCertificateManager: this.certificateManager,
-      connectionStrategy: { initialDelay: 500, maxDelay: this.maxBackoffMs, maxRetry: -1 },
-      requestedSessionTimeout: 60_000,
+      securityMode: this.security.securityMode,
+      securityPolicy: this.security.securityPolicy,
+      clientCertificateManager: certificateManager,
+      connectionStrategy: { initialDelay: INITIAL_BACKOFF_MS, maxDelay: this.maxBackoffMs, maxRetry: -1 },
+      requestedSessionTimeout: this.options.sessionTimeoutMs ?? 60_000,
       keepSessionAlive: true,
     });
     client.on("backoff", (retry: number, delayMs: number) => {
       if (client !== this.client) return;
-      this.markDisconnected(`sin conexión con ${this.options.endpointUrl} (intento ${retry + 1}, siguiente en ${delayMs} ms)`);
+      this.markDisconnected(
+        `servidor OPC UA inalcanzable: ${this.options.endpointUrl} (intento ${retry + 1}; nuevo intento en ${(delayMs / 1000).toFixed(1)} s)`,
+      );
     });
     client.on("connection_lost", () => {
       if (client !== this.client) return;
-      this.markDisconnected("conexión perdida");
+      this.markDisconnected("conexión perdida con el servidor OPC UA");
+    });
+    client.on("reconnection_attempt_has_failed", (error: Error) => {
+      if (client !== this.client || this.currentStatus.state !== "disconnected") return;
+      this.updateDisconnectedDetail(`reconexión fallida: ${describeOpcuaError(error).message}`);
     });
     client.on("after_reconnection", () => {
       if (client !== this.client) return;
@@ -197,18 +314,32 @@ class OpcuaDriver implements Driver {
     const client = this.createClient();
     this.client = client;
     try {
-      // Resolves once connected; retries forever with backoff (aborted by disconnect on stop).
+      // None: retries forever with backoff. Secure modes: the server certificate is fetched and
+      // checked first, and that step fails at once when the server is down (node-opcua #1357), so
+      // the retry below covers it.
       await client.connect(this.options.endpointUrl);
     } catch (error) {
       if (this.stopped || client !== this.client) return;
-      this.logger?.warn({ driver: this.name, err: error }, "no se pudo conectar al servidor OPC UA");
-      // Start over with a new client after the backoff.
-      this.consecutiveFailures = Math.max(this.consecutiveFailures, HARD_RESET_AFTER_FAILURES);
-      this.scheduleRetry("conexión fallida", true);
+      const failure = describeOpcuaError(error);
+      this.logger?.warn({ driver: this.name, err: error, kind: failure.kind }, "no se pudo conectar al servidor OPC UA");
+      this.failureStreak += 1;
+      this.failuresOnClient = HARD_RESET_AFTER_FAILURES; // start over with a new client (and store)
+      this.scheduleRetry("conexión fallida", this.failureDetail(failure));
       return;
     }
     if (this.stopped || client !== this.client) return;
     this.requestRebuild("conexión inicial", true);
+  }
+
+  private failureDetail(failure: OpcuaFailure): string {
+    if (failure.kind === "certificate-untrusted" || failure.kind === "certificate-invalid") {
+      const refused = this.certificateManager?.lastRefused ?? null;
+      this.refused = refused;
+      if (refused) {
+        return `${failure.message} (huella SHA-1 ${refused.thumbprint}, ${refused.subject}; ${refused.status}); el certificado quedó en ${this.pkiDir}/rejected`;
+      }
+    }
+    return failure.message;
   }
 
   /** Replaces the whole client (used when rebuilding on the existing one keeps failing). */
@@ -216,11 +347,11 @@ class OpcuaDriver implements Driver {
     if (this.recycling || this.stopped) return;
     this.recycling = true;
     try {
-      this.logger?.warn({ driver: this.name }, "reiniciando el cliente OPC UA");
+      this.logger?.info({ driver: this.name }, "reiniciando el cliente OPC UA");
       await this.rebuilding?.catch(() => undefined);
       await this.teardown();
       if (this.stopped) return;
-      this.consecutiveFailures = 0;
+      this.failuresOnClient = 0;
     } finally {
       this.recycling = false;
     }
@@ -229,6 +360,7 @@ class OpcuaDriver implements Driver {
 
   private async teardown(): Promise<void> {
     this.generation += 1;
+    this.watchdog.disarm();
     const subscription = this.subscription;
     const session = this.session;
     const client = this.client;
@@ -268,6 +400,7 @@ class OpcuaDriver implements Driver {
     if (!client || this.stopped) return;
     const startedMs = Date.now();
     this.logger?.debug({ driver: this.name, reason, newSession }, "creando la suscripción OPC UA");
+    this.watchdog.disarm();
     this.generation += 1;
     const generation = this.generation;
     const oldSubscription = this.subscription;
@@ -278,7 +411,7 @@ class OpcuaDriver implements Driver {
         const oldSession = this.session;
         this.session = null;
         if (oldSession) await this.withTimeout(oldSession.close(true), 2000, "closeSession").catch(() => undefined);
-        const session = await this.withTimeout(client.createSession(), this.requestTimeoutMs, "createSession");
+        const session = await this.withTimeout(client.createSession(userIdentity(this.options.auth)), this.requestTimeoutMs, "createSession");
         if (this.stopped || generation !== this.generation) {
           await session.close(true).catch(() => undefined);
           return;
@@ -292,8 +425,8 @@ class OpcuaDriver implements Driver {
       const subscription = await this.withTimeout(
         session.createSubscription2({
           requestedPublishingInterval: this.publishingIntervalMs,
-          requestedLifetimeCount: LIFETIME_COUNT,
-          requestedMaxKeepAliveCount: KEEP_ALIVE_COUNT,
+          requestedLifetimeCount: this.lifetimeCount,
+          requestedMaxKeepAliveCount: this.maxKeepAliveCount,
           maxNotificationsPerPublish: 0,
           publishingEnabled: true,
           priority: 10,
@@ -308,47 +441,91 @@ class OpcuaDriver implements Driver {
       this.subscription = subscription;
       this.attachSubscriptionListeners(subscription, generation);
 
-      const items: Array<{ tag: string; nodeId: string }> = [];
+      const specs: MonitoredSpec[] = [];
       const unresolved: string[] = [];
       for (const tag of this.options.tags) {
         const nodeId = resolveNodeId(tag.nodeId, namespaceArray);
-        if (nodeId) items.push({ tag: tag.tag, nodeId });
-        else unresolved.push(tag.tag);
+        if (!nodeId) {
+          unresolved.push(tag.tag);
+          continue;
+        }
+        specs.push({
+          tag: tag.tag,
+          nodeId,
+          samplingIntervalMs: tag.samplingIntervalMs ?? this.samplingIntervalMs,
+          queueSize: tag.queueSize ?? this.queueSize,
+          deadband: tag.deadband,
+        });
       }
+      const problems: string[] = [];
       if (unresolved.length > 0) {
         this.logger?.error({ driver: this.name, tags: unresolved }, "espacio de nombres OPC UA desconocido en el servidor");
-        this.emitBad(unresolved);
+        problems.push(...unresolved.map((tag) => `${tag} (espacio de nombres desconocido)`));
+        this.emitMarkers(unresolved);
       }
-      if (items.length > 0) {
-        const group = await this.withTimeout(
+      for (const group of groupMonitoredItems(specs)) {
+        const first = group[0];
+        if (!first) continue;
+        const parameters: MonitoringParametersOptions = {
+          samplingInterval: first.samplingIntervalMs,
+          queueSize: first.queueSize,
+          discardOldest: true,
+          filter: dataChangeFilter(first.deadband),
+        };
+        const monitored = await this.withTimeout(
           subscription.monitorItems(
-            items.map((item) => ({ nodeId: item.nodeId, attributeId: AttributeIds.Value })),
-            { samplingInterval: this.samplingIntervalMs, queueSize: this.queueSize, discardOldest: true },
+            group.map((item) => ({ nodeId: item.nodeId, attributeId: AttributeIds.Value })),
+            parameters,
             TimestampsToReturn.Both,
           ),
           this.requestTimeoutMs,
           "monitorItems",
         );
-        this.attachGroupListeners(group, items, generation);
-        this.reportRejectedItems(group, items);
+        if (this.stopped || generation !== this.generation) return;
+        this.attachGroupListeners(monitored, group, generation);
+        problems.push(...this.rejectedItems(monitored, group));
       }
-      const outageMs = this.disconnectedAtMs === null ? null : Date.now() - this.disconnectedAtMs;
-      this.consecutiveFailures = 0;
-      this.lastActivityMs = Date.now();
-      this.disconnectedAtMs = null;
+
+      const closed = this.outages.end(this.now());
+      this.failureStreak = 0;
+      this.failuresOnClient = 0;
+      this.refused = null;
       if (this.repairTimer) clearTimeout(this.repairTimer);
       this.repairTimer = null;
-      this.setStatus("connected", null);
+      this.watchdog.arm(this.options.watchdogMs ?? watchdogTimeoutMs(subscription.publishingInterval, subscription.maxKeepAliveCount));
+      const details: string[] = [];
+      if (closed) {
+        details.push(
+          `enlace restablecido; interrupción del ${closed.start.toISOString()} al ${closed.end?.toISOString()} (${Math.round((closed.durationMs ?? 0) / 1000)} s): ${closed.reason}`,
+        );
+      }
+      if (problems.length > 0) details.push(`${problems.length} etiqueta(s) sin monitorear: ${problems.slice(0, 5).join(", ")}${problems.length > 5 ? ", …" : ""}`);
+      this.setStatus("connected", details.length > 0 ? details.join("; ") : null);
+      if (closed) this.notifyOutage(closed);
       this.logger?.info(
-        { driver: this.name, reason, tags: items.length, rebuildMs: Date.now() - startedMs, outageMs },
+        {
+          driver: this.name,
+          reason,
+          security: this.security.label,
+          tags: specs.length,
+          groups: groupMonitoredItems(specs).length,
+          revisedPublishingIntervalMs: subscription.publishingInterval,
+          revisedMaxKeepAliveCount: subscription.maxKeepAliveCount,
+          rebuildMs: Date.now() - startedMs,
+          outageMs: closed?.durationMs ?? null,
+        },
         "suscripción OPC UA activa",
       );
     } catch (error) {
       if (this.stopped) return;
-      this.consecutiveFailures += 1;
-      this.logger?.warn({ driver: this.name, reason, err: error, failures: this.consecutiveFailures }, "no se pudo crear la suscripción OPC UA");
-      this.markDisconnected(`no se pudo suscribir: ${(error as Error).message}`);
-      this.scheduleRetry(reason, true);
+      const failure = describeOpcuaError(error);
+      this.failureStreak += 1;
+      this.failuresOnClient += 1;
+      this.logger?.warn(
+        { driver: this.name, reason, err: error, kind: failure.kind, failures: this.failureStreak },
+        "no se pudo crear la sesión o la suscripción OPC UA",
+      );
+      this.scheduleRetry(reason, `no se pudo abrir la sesión o la suscripción: ${failure.message}`);
     }
   }
 
@@ -362,14 +539,17 @@ class OpcuaDriver implements Driver {
     }, this.requestTimeoutMs + 5000);
   }
 
-  private scheduleRetry(reason: string, newSession: boolean): void {
-    if (this.stopped || this.retryTimer) return;
-    const delayMs = Math.min(this.maxBackoffMs, 500 * 2 ** Math.min(this.consecutiveFailures, 10));
+  /** Retries after a failure with exponential backoff (capped at maxBackoffMs); `detail` says why, for the status. */
+  private scheduleRetry(reason: string, detail: string): void {
+    if (this.stopped) return;
+    const delayMs = Math.min(this.maxBackoffMs, INITIAL_BACKOFF_MS * 2 ** Math.min(Math.max(this.failureStreak - 1, 0), 10));
+    this.markDisconnected(detail, { note: `intento ${this.failureStreak}; nuevo intento en ${(delayMs / 1000).toFixed(1)} s` });
+    if (this.retryTimer) return;
     this.retryTimer = setTimeout(() => {
       this.retryTimer = null;
       if (this.stopped) return;
-      if (!this.client || this.consecutiveFailures >= HARD_RESET_AFTER_FAILURES) void this.recycleClient();
-      else this.requestRebuild(`reintento tras: ${reason}`, newSession);
+      if (!this.client || this.failuresOnClient >= HARD_RESET_AFTER_FAILURES) void this.recycleClient();
+      else this.requestRebuild(`reintento tras: ${reason}`, true);
     }, delayMs);
   }
 
@@ -385,72 +565,125 @@ class OpcuaDriver implements Driver {
       if (isCurrentAndUp()) this.requestRebuild("sesión cerrada por el servidor", true);
     });
     session.on("keepalive_failure", () => {
-      if (isCurrentAndUp()) this.requestRebuild("fallo de keep-alive de la sesión", true);
+      if (!isCurrentAndUp()) return;
+      this.markDisconnected("el servidor no respondió al keep-alive de la sesión");
+      this.requestRebuild("fallo de keep-alive de la sesión", true);
     });
   }
 
   private attachSubscriptionListeners(subscription: ClientSubscription, generation: number): void {
+    const isCurrent = (): boolean => generation === this.generation && !this.stopped;
     subscription.on("keepalive", () => {
-      if (generation === this.generation) this.lastActivityMs = Date.now();
+      if (isCurrent()) this.watchdog.activity();
+    });
+    subscription.on("received_notifications", () => {
+      if (isCurrent()) this.watchdog.activity();
     });
     subscription.on("terminated", () => {
-      if (generation === this.generation && !this.stopped) this.requestRebuild("suscripción terminada", false);
+      if (isCurrent()) this.requestRebuild("suscripción terminada", false);
+    });
+    // StatusChangeNotification (Part 4 §7.25.4), e.g. BadTimeout when the server let the
+    // subscription expire.
+    subscription.on("status_changed", (status: { name?: string }) => {
+      if (!isCurrent()) return;
+      this.logger?.warn({ driver: this.name, status: status?.name }, "cambio de estado de la suscripción OPC UA");
+      this.markDisconnected(`el servidor cambió el estado de la suscripción (${status?.name ?? "desconocido"})`);
+      this.requestRebuild("estado de la suscripción", false);
     });
     subscription.on("internal_error", (error: Error) => {
-      if (generation !== this.generation || this.stopped) return;
+      if (!isCurrent()) return;
       this.logger?.warn({ driver: this.name, err: error }, "error interno de la suscripción OPC UA");
       this.requestRebuild("error de la suscripción", false);
     });
   }
 
-  private attachGroupListeners(group: ClientMonitoredItemGroup, items: Array<{ tag: string }>, generation: number): void {
+  private attachGroupListeners(group: ClientMonitoredItemGroup, items: readonly MonitoredSpec[], generation: number): void {
     group.on("changed", (_item: unknown, dataValue: DataValue, index: number) => {
       if (generation !== this.generation || this.stopped) return;
       const tag = items[index]?.tag;
       if (!tag) return;
-      this.lastActivityMs = Date.now();
-      const reading = dataValueToReading(tag, dataValue, this.lastValues.get(tag) ?? 0, this.now());
-      if (reading.quality !== QUALITY_BAD) this.lastValues.set(tag, reading.value);
-      this.deliver([reading]);
+      this.watchdog.activity();
+      const now = this.now();
+      const admitted = this.gate.admit(dataValueToReading(tag, dataValue, this.gate.lastValueOf(tag), now), now.getTime());
+      if (admitted) this.deliver([admitted]);
     });
   }
 
-  private reportRejectedItems(group: ClientMonitoredItemGroup, items: Array<{ tag: string; nodeId: string }>): void {
+  /** Items the server refused (unknown NodeId, filter not allowed…): logged, one BAD marker each. */
+  private rejectedItems(group: ClientMonitoredItemGroup, items: readonly MonitoredSpec[]): string[] {
     const rejected: string[] = [];
+    const tags: string[] = [];
     group.monitoredItems.forEach((item, index) => {
       const code = item.statusCode;
-      const tag = items[index]?.tag;
-      if (tag && code && code.isNotGood()) rejected.push(`${tag} (${items[index]?.nodeId}: ${code.name})`);
+      const spec = items[index];
+      if (spec && code && code.isNotGood()) {
+        rejected.push(`${spec.tag} (${spec.nodeId}: ${code.name})`);
+        tags.push(spec.tag);
+      }
     });
-    if (rejected.length === 0) return;
-    this.logger?.error({ driver: this.name, rejected }, "el servidor OPC UA rechazó elementos monitoreados");
-    this.emitBad(rejected.map((entry) => entry.split(" (")[0] ?? entry));
+    if (rejected.length > 0) {
+      this.logger?.error({ driver: this.name, rejected }, "el servidor OPC UA rechazó elementos monitoreados");
+      this.emitMarkers(tags);
+    }
+    return rejected;
   }
 
-  private checkWatchdog(): void {
+  private onSubscriptionSilent(sinceMs: number, silentForMs: number): void {
     if (this.stopped || this.currentStatus.state !== "connected" || this.rebuilding) return;
-    if (Date.now() - this.lastActivityMs <= this.watchdogMs) return;
-    this.logger?.warn({ driver: this.name, silentMs: Date.now() - this.lastActivityMs }, "sin datos ni keep-alive OPC UA");
-    this.markDisconnected("sin datos del servidor");
-    this.requestRebuild("vigilancia: sin datos", true);
+    this.logger?.warn({ driver: this.name, silentForMs }, "la suscripción OPC UA dejó de publicar");
+    this.markDisconnected(`la suscripción dejó de publicar: sin datos ni keep-alive en ${(silentForMs / 1000).toFixed(1)} s`, {
+      start: new Date(sinceMs),
+    });
+    this.requestRebuild("vigilancia: suscripción sin publicaciones", true);
   }
 
-  // ── status and readings ─────────────────────────────────────────────────────────────────
+  // ── status, outages and readings ────────────────────────────────────────────────────────
 
-  private markDisconnected(detail: string): void {
+  /**
+   * Enters `disconnected`: once per outage, one BAD reading per tag and the outage's start
+   * (A30-MS-15). The status that enters the state carries the bare reason (`since` is the start),
+   * which is what a link monitor records in the bitácora; later calls during the same outage
+   * refresh the detail with the retry schedule (`note`) and the start of the gap.
+   */
+  private markDisconnected(detail: string, options: { start?: Date; note?: string } = {}): void {
     if (this.stopped) return;
-    if (this.currentStatus.state === "disconnected") return;
-    this.disconnectedAtMs = Date.now();
+    this.watchdog.disarm();
+    if (this.currentStatus.state === "disconnected") {
+      this.updateDisconnectedDetail(detail, options.note);
+      return;
+    }
+    const opened = this.outages.begin(detail, options.start ?? this.now());
     this.setStatus("disconnected", detail);
     this.logger?.warn({ driver: this.name, detail }, "driver OPC UA desconectado");
-    // One BAD reading per tag marks the start of the gap (A30-MS-15).
-    this.emitBad(this.options.tags.map((t) => t.tag));
+    this.emitMarkers(this.options.tags.map((t) => t.tag));
+    if (opened) this.notifyOutage(opened);
   }
 
-  private emitBad(tags: readonly string[]): void {
-    const time = this.now();
-    const quality: Quality = QUALITY_BAD;
-    this.deliver(tags.map((tag) => ({ tag, time, value: this.lastValues.get(tag) ?? 0, quality })));
+  private updateDisconnectedDetail(detail: string, note?: string): void {
+    if (this.currentStatus.state !== "disconnected") return;
+    this.setStatus("disconnected", this.disconnectedDetail(detail, note));
+  }
+
+  /** "<why> (<retry>) — sin enlace desde <start>" */
+  private disconnectedDetail(detail: string, note: string | undefined): string {
+    const outage = this.outages.current;
+    const withNote = note ? `${detail} (${note})` : detail;
+    return outage ? `${withNote} — sin enlace desde ${outage.start.toISOString()}` : withNote;
+  }
+
+  private notifyOutage(outage: OpcuaOutage): void {
+    for (const listener of this.outageListeners) {
+      try {
+        listener(outage);
+      } catch (error) {
+        this.logger?.error({ driver: this.name, err: error }, "un observador de interrupciones lanzó un error");
+      }
+    }
+  }
+
+  private emitMarkers(tags: readonly string[]): void {
+    const nowMs = this.now().getTime();
+    this.deliver(tags.map((tag) => this.gate.marker(tag, nowMs)));
   }
 
   private deliver(readings: Reading[]): void {
@@ -464,7 +697,8 @@ class OpcuaDriver implements Driver {
 
   private setStatus(state: DriverStatus["state"], detail: string | null): void {
     if (this.currentStatus.state === state && this.currentStatus.detail === detail) return;
-    this.currentStatus = { state, since: this.now(), detail };
+    const since = this.currentStatus.state === state ? this.currentStatus.since : this.now();
+    this.currentStatus = { state, since, detail };
     for (const listener of this.statusListeners) {
       try {
         listener(this.currentStatus);

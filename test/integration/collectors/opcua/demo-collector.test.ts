@@ -4,13 +4,13 @@ import os from "node:os";
 import path from "node:path";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createOpcuaDriver } from "../../../collectors/drivers/opcua/opcua-driver";
-import { startCollector, type RunningCollector } from "../../../collectors/main";
-import { siteOpcuaTags, startOpcuaSiteServer, type OpcuaSiteServer } from "../../../collectors/simulators/opcua-site-server";
-import { DEMO_SITE } from "../../../server/contracts/demo-site";
-import { MEASUREMENTS_CHANNEL, measurementNotificationSchema, type Reading } from "../../../server/contracts/measurement";
-import { TANK_VARIABLES, tagName } from "../../../server/contracts/site";
-import { openTestDatabase, testEngines, type TestDatabase } from "../../helpers/test-db";
+import { createOpcuaDriver } from "../../../../collectors/drivers/opcua/opcua-driver";
+import { startCollector, type RunningCollector } from "../../../../collectors/main";
+import { siteOpcuaTags, startOpcuaSiteServer, type OpcuaSiteServer } from "../../../../collectors/simulators/opcua-site-server";
+import { DEMO_SITE } from "../../../../server/contracts/demo-site";
+import { MEASUREMENTS_CHANNEL, measurementNotificationSchema, type Reading } from "../../../../server/contracts/measurement";
+import { TANK_VARIABLES, tagName } from "../../../../server/contracts/site";
+import { openTestDatabase, testEngines, type TestDatabase } from "../../../helpers/test-db";
 
 const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" });
 const ALL_TAGS = siteOpcuaTags(DEMO_SITE);
@@ -192,6 +192,8 @@ describe.each(testEngines)("OPC UA demo site → collector → measurements (%s)
       securityMode: "SignAndEncrypt",
       securityPolicy: "Basic256Sha256",
       pkiDir: path.join(pkiRoot, "secure-collector"),
+      // Demo simulator only: its certificate is trusted the first time it is seen.
+      trustOnFirstUse: true,
       logger,
     });
     await driver.start((batch) => readings.push(...batch));
