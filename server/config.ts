@@ -36,6 +36,9 @@ export const configSchema = z
     AFORO_TLS_KEY: optionalString,
     /** Port of the demo site's OPC UA simulator (demo mode only). */
     AFORO_SIM_OPCUA_PORT: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(65535).default(4840)),
+    /** Ports of the demo's Modbus TCP simulator and Veeder-Root TLS console (demo mode only). */
+    AFORO_SIM_MODBUS_PORT: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(65535).default(5020)),
+    AFORO_SIM_TLS_PORT: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(65535).default(10001)),
     /** Raw measurement retention in days (rollups and fiscal records are kept). */
     AFORO_RAW_RETENTION_DAYS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).default(90)),
     LOG_LEVEL: z.preprocess(emptyAsUndefined, z.enum(["fatal", "error", "warn", "info", "debug", "trace"]).default("info")),

@@ -6,7 +6,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import next from "next";
 import { migrateDatabase, openDatabase, type Database } from "../db/client";
-import { installationExists, listTankTags } from "../db/repositories/installations";
+import { installationExists } from "../db/repositories/installations";
 import { seedCatalogs } from "../db/seed/catalogs";
 import { seedDemo } from "../db/seed/demo";
 import { applyRawRetention, refreshRollups } from "../db/timeseries";
@@ -119,22 +119,25 @@ export async function startServer(config: Config, logger: Logger, clock: Clock =
 
     if (config.AFORO_DEMO) {
       // Loaded only in demo mode (node-opcua is heavy; a central server does not collect).
-      const { startSiteSimulators } = await import("../collectors/simulators/index");
-      const { startCollector } = await import("../collectors/main");
+      const { startSiteSimulators, demoCollectorFile } = await import("../collectors/simulators/index");
+      const { startCollectorRuntime } = await import("../collectors/runtime");
       const simulators = await startSiteSimulators({
         site: DEMO_SITE,
         opcuaPort: config.AFORO_SIM_OPCUA_PORT,
+        modbusPort: config.AFORO_SIM_MODBUS_PORT,
+        tlsPort: config.AFORO_SIM_TLS_PORT,
         pkiDir: path.join(dataDir, "opcua-pki", "simulator"),
         logger: logger.child({ subsystem: "simulator" }),
       });
-      stopSteps.push({ name: "simulador", run: () => simulators.stop() });
-      const tags = await listTankTags(db);
-      const collector = await startCollector({
+      stopSteps.push({ name: "simuladores", run: () => simulators.stop() });
+      const collector = await startCollectorRuntime({
         db,
-        endpointUrl: simulators.opcua.endpointUrl,
-        tags: tags.map((t) => ({ tag: t.tag, nodeId: t.sourceAddress })),
-        driver: { pkiDir: path.join(dataDir, "opcua-pki", "collector") },
+        databaseUrl: config.DATABASE_URL,
+        file: demoCollectorFile(DEMO_SITE, simulators, dataDir),
+        dataDir,
         logger: logger.child({ subsystem: "collector" }),
+        // The demo's own simulator: its certificate is trusted the first time (never in production).
+        trustOnFirstUse: true,
       });
       stopSteps.push({ name: "colector", run: () => collector.stop() });
     }

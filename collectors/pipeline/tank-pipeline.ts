@@ -82,7 +82,9 @@ export function createTankPipeline(options: {
           failed += 1;
           if (lastError.get(config.tankId) !== result.result.error.message) {
             lastError.set(config.tankId, result.result.error.message);
-            options.logger.warn({ tank: config.tankKey, code: result.result.error.code }, result.result.error.message);
+            // Right after start-up the level may arrive before the density: not worth a warning.
+            const level = result.result.error.code === "missing_input" ? "debug" : "warn";
+            options.logger[level]({ tank: config.tankKey, code: result.result.error.code }, result.result.error.message);
           }
           continue;
         }

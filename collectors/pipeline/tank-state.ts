@@ -70,7 +70,7 @@ function computeFromValues(config: TankMeasurementConfig, values: TankValues, ti
   const temperature = values.temperature_c;
   const density = values.density_kg_m3;
   if (!level || !temperature || !density) {
-    return { ok: false, error: { code: "invalid_input", message: `tanque ${config.tankKey}: faltan nivel, temperatura o densidad para calcular el volumen` } };
+    return { ok: false, error: { code: "missing_input", message: `tanque ${config.tankKey}: faltan nivel, temperatura o densidad para calcular el volumen` } };
   }
   const table = selectStrappingTable(config.strappingTables, time);
   if (!table.ok) return table;

@@ -1,70 +1,139 @@
 import type { Database } from "../../db/client";
-import { MEASUREMENTS_CHANNEL, type Reading } from "../../server/contracts/measurement";
+import type { Reading } from "../../server/contracts/measurement";
 import type { Logger } from "../../server/platform/logger";
+import { createDurableSink } from "./durable-sink";
+import { INSERT_MEASUREMENTS_SQL, isStorable, MARK_ROLLUPS_DIRTY_SQL, NOTIFY_SQL, notificationPayloads } from "./measurement-sql";
+import { MEASUREMENTS_CHANNEL } from "../../server/contracts/measurement";
+import type { BatchRef, ChecksumMismatch, ForwarderStats, StoredBatchesEvent } from "../forwarder/forwarder";
+import type { SpoolEvent, SpoolOptions, SpoolStatus } from "../spool/spool";
+
+export { NOTIFY_PAYLOAD_LIMIT_BYTES, notificationPayloads } from "./measurement-sql";
 
 /**
- * Batched writer of readings into `measurements` (raw SQL, not the ORM: this is the hot path).
+ * Writer of a collector's readings into `measurements`. Two modes behind one surface:
  *
- * One batch = one transaction:
- *   1. one `insert … select * from unnest(…)` of up to `maxBatch` rows; duplicates of
- *      (tag, time) are ignored, so re-sending a batch (retry, replay) stores it once;
- *   2. the rollups are marked dirty from the batch's earliest time (`rollup_state`, one row per
- *      level '1m' / '1h' / '1d', seeded by the runtime), so the refresher recomputes late data too.
- * After the commit, `pg_notify('aforo_measurements', …)` carries the latest reading per tag of the
- * batch to the live views (payloads split to stay under PostgreSQL's 8000-byte limit). A failed
- * notification does not undo the stored data: the next batch refreshes the screens.
+ * DURABLE (the production path; `spoolDir` + `collectorKey` given, A30-MS-16):
+ *   push → spool (collectors/spool: segment files, CRC-framed records, group commit + fsync)
+ *        → forwarder (collectors/forwarder: in order, one transaction per batch with the
+ *          collector_batches row, exactly once, retried forever) → measurements + NOTIFY.
+ *   `push` resolves when its readings are fsync'd in the spool (the durability point); from then
+ *   on they survive a database outage, a network cut and a kill -9 of the collector. When the
+ *   spool is full, `push` refuses (its promise rejects with SpoolFullError, `stats().refused`
+ *   grows, the spool reports state "full"): nothing accepted is ever dropped.
  *
- * When the database cannot be reached the batch stays queued in memory, in order, and is retried
- * with exponential backoff (capped at `maxRetryDelayMs`): nothing is dropped while the process
- * lives. Surviving a process kill or a long outage needs the durable disk spool of issue 3
- * (A30-MS-16); until then an outage longer than the process's life loses the queue.
+ * IN MEMORY (no `spoolDir`; tests and tools only): the readings wait in an array, in order, and
+ *   are retried with backoff while the process lives; a kill or an exit during an outage loses
+ *   them. Kept for unit tests of the batching and for callers that have no data directory.
+ *
+ * Both: one batch = one transaction (`insert … select * from unnest(…) on conflict (tag, time)
+ * do nothing`, then the rollups marked dirty from the batch's earliest time), and after COMMIT
+ * `pg_notify('aforo_measurements', …)` with the latest reading per tag (payloads < 7900 bytes).
  */
 
 export type MeasurementSinkDb = Pick<Database, "query" | "transaction">;
 
 export interface MeasurementSinkOptions {
+  /** In-memory mode: interval of the batch timer. Default 500 ms. Durable mode sends as soon as records are durable. */
   flushIntervalMs?: number;
+  /** Readings per database batch (and, durable, per spool record). Default 5000. */
   maxBatch?: number;
   logger?: Logger;
   /** Cap of the retry backoff after a failed write. Default 10 s. */
   maxRetryDelayMs?: number;
-  /** How long `close()` keeps retrying before giving up on what is still queued. Default 30 s. */
+  /**
+   * How long `close()` keeps trying to send what is queued. In memory: default 30 s, then it
+   * throws (the readings are lost). Durable: default 5 s, then it closes anyway (the readings
+   * stay in the spool and go out at the next start).
+   */
   closeTimeoutMs?: number;
+  /** Durable mode: this collector's spool directory (see `spoolDirFor`). */
+  spoolDir?: string;
+  /** Durable mode: the key that numbers this collector's batches in `collector_batches` (A30-MS-14). */
+  collectorKey?: string;
+  /**
+   * Durable mode on PostgreSQL: the database URL. The forwarder then opens its own small pool
+   * (application_name aforo-collector) and loads each batch with COPY — several times faster than
+   * an insert — falling back to `insert … on conflict do nothing` when a batch holds a (tag, time)
+   * already stored. Unset (PGlite, or no URL at hand): the forwarder uses `db` with unnest inserts.
+   */
+  databaseUrl?: string;
+  /** Durable mode: spool size limits and events ("spool casi lleno", "spool lleno"). */
+  spool?: Omit<SpoolOptions, "dir" | "logger">;
+  /** Durable mode: a batch arrived again with the same sequence and checksum (stored once; alarm type 4). */
+  onReplay?: (batch: BatchRef) => void;
+  /** Durable mode: same sequence, different checksum (transmission error; alarm type 9). */
+  onChecksumMismatch?: (batch: ChecksumMismatch) => void;
+  /** Durable mode: after each committed batch (benchmarks measure ingest lag with it). */
+  onStored?: (event: StoredBatchesEvent) => void;
 }
 
 export interface MeasurementSinkStats {
-  /** Readings waiting to be written. */
+  /** Readings accepted and not yet in the database. */
   pending: number;
   /** Readings written (duplicates included: the database ignores them). */
   written: number;
   batches: number;
   notifications: number;
   failedAttempts: number;
+  /** Invalid readings discarded at the door (non-finite value, bad time, bad quality). */
   rejected: number;
   lastError: string | null;
+  /** True when backed by the disk spool. */
+  durable: boolean;
+  /** Durable mode: readings refused because the spool was full. */
+  refused?: number;
+  /** Durable mode: batches recognised as already stored. */
+  replays?: number;
+  checksumMismatches?: number;
+  spool?: SpoolStatus;
+  forwarder?: ForwarderStats;
 }
 
 export interface MeasurementSink {
-  /** Queues readings; a full batch is written at once, the rest within `flushIntervalMs`. */
-  push(readings: readonly Reading[]): void;
+  /**
+   * Queues readings; resolves once they are safe: fsync'd in the spool (durable mode) or
+   * queued (in memory). Rejects with SpoolFullError when the spool refuses them. The promise may
+   * be ignored (a rejection is also counted, logged and reported by the spool's events). Throws
+   * synchronously after `close()`.
+   */
+  push(readings: readonly Reading[]): Promise<void>;
   /** Writes everything queued now; rejects if the database fails (the readings stay queued). */
   flush(): Promise<void>;
-  /** Stops the timer and writes what is left (retrying up to `closeTimeoutMs`). */
+  /** Stops accepting, then writes what is left (retrying up to `closeTimeoutMs`). */
   close(): Promise<void>;
   stats(): MeasurementSinkStats;
 }
 
-/** PostgreSQL's NOTIFY payload limit is 8000 bytes; keep a margin. */
-export const NOTIFY_PAYLOAD_LIMIT_BYTES = 7900;
+const RESOLVED: Promise<void> = Promise.resolve();
 
-const INSERT_SQL =
-  "insert into measurements (time, tag, value, quality) " +
-  "select * from unnest($1::timestamptz[], $2::text[], $3::float8[], $4::int2[]) " +
-  "on conflict (tag, time) do nothing";
-const MARK_DIRTY_SQL = "update rollup_state set dirty_from = least(coalesce(dirty_from, $1::timestamptz), $1::timestamptz)";
-const NOTIFY_SQL = "select pg_notify($1, payload) from unnest($2::text[]) as payload";
-
+/**
+ * Durable sink when `options.spoolDir` is set (the spool is opened in the background; readings
+ * pushed meanwhile wait for it), in-memory sink otherwise. Prefer `openMeasurementSink` for the
+ * durable mode: it fails at once when the spool cannot be opened (locked, unreadable).
+ */
 export function createMeasurementSink(db: MeasurementSinkDb, options: MeasurementSinkOptions = {}): MeasurementSink {
+  if (options.spoolDir) return createDurableSink(db, { ...options, spoolDir: options.spoolDir, collectorKey: requireKey(options) });
+  return createMemorySink(db, options);
+}
+
+/** Durable sink, with the spool opened and recovered before it returns. */
+export async function openMeasurementSink(
+  db: MeasurementSinkDb,
+  options: MeasurementSinkOptions & { spoolDir: string; collectorKey: string },
+): Promise<MeasurementSink> {
+  const sink = createDurableSink(db, { ...options, collectorKey: requireKey(options) });
+  await sink.ready;
+  return sink;
+}
+
+function requireKey(options: MeasurementSinkOptions): string {
+  if (!options.collectorKey) throw new Error("el spool en disco necesita collectorKey (numera los lotes del colector)");
+  return options.collectorKey;
+}
+
+export type { SpoolEvent };
+
+function createMemorySink(db: MeasurementSinkDb, options: MeasurementSinkOptions): MeasurementSink {
   const flushIntervalMs = options.flushIntervalMs ?? 500;
   const maxBatch = options.maxBatch ?? 5000;
   const maxRetryDelayMs = options.maxRetryDelayMs ?? 10_000;
@@ -77,7 +146,7 @@ export function createMeasurementSink(db: MeasurementSinkDb, options: Measuremen
   let closed = false;
   let consecutiveFailures = 0;
   let retryAtMs = 0;
-  const stats: Omit<MeasurementSinkStats, "pending"> = {
+  const stats: Omit<MeasurementSinkStats, "pending" | "durable"> = {
     written: 0,
     batches: 0,
     notifications: 0,
@@ -102,8 +171,8 @@ export function createMeasurementSink(db: MeasurementSinkDb, options: Measuremen
     }
     const minTime = new Date(minTimeMs).toISOString();
     await db.transaction(async (tx) => {
-      await tx.query(INSERT_SQL, [times, tags, values, qualities]);
-      await tx.query(MARK_DIRTY_SQL, [minTime]);
+      await tx.query(INSERT_MEASUREMENTS_SQL, [times, tags, values, qualities]);
+      await tx.query(MARK_ROLLUPS_DIRTY_SQL, [minTime]);
     });
     stats.written += batch.length;
     stats.batches += 1;
@@ -174,6 +243,8 @@ export function createMeasurementSink(db: MeasurementSinkDb, options: Measuremen
         }
       }
       if (queue.length >= maxBatch) kick();
+      // In memory only: accepted, not durable.
+      return RESOLVED;
     },
     flush,
     async close() {
@@ -197,49 +268,8 @@ export function createMeasurementSink(db: MeasurementSinkDb, options: Measuremen
       }
     },
     stats() {
-      return { ...stats, pending: queue.length };
+      return { ...stats, pending: queue.length, durable: false };
     },
   };
 }
 
-function isStorable(reading: Reading): boolean {
-  return (
-    typeof reading.tag === "string" &&
-    reading.tag.length > 0 &&
-    reading.time instanceof Date &&
-    Number.isFinite(reading.time.getTime()) &&
-    Number.isFinite(reading.value) &&
-    (reading.quality === 0 || reading.quality === 1 || reading.quality === 2)
-  );
-}
-
-/**
- * `{"v":[[tag, isoTime, value, quality], …]}` with the latest reading of each tag, split so that
- * every payload stays under NOTIFY_PAYLOAD_LIMIT_BYTES (UTF-8).
- */
-export function notificationPayloads(batch: readonly Reading[], limitBytes = NOTIFY_PAYLOAD_LIMIT_BYTES): string[] {
-  const latest = new Map<string, Reading>();
-  for (const reading of batch) {
-    const known = latest.get(reading.tag);
-    if (!known || reading.time.getTime() >= known.time.getTime()) latest.set(reading.tag, reading);
-  }
-  const head = '{"v":[';
-  const tail = "]}";
-  const payloads: string[] = [];
-  let entries: string[] = [];
-  let bytes = head.length + tail.length;
-  for (const reading of latest.values()) {
-    const entry = JSON.stringify([reading.tag, reading.time.toISOString(), reading.value, reading.quality]);
-    const entryBytes = Buffer.byteLength(entry, "utf8");
-    const separator = entries.length > 0 ? 1 : 0;
-    if (entries.length > 0 && bytes + separator + entryBytes > limitBytes) {
-      payloads.push(head + entries.join(",") + tail);
-      entries = [];
-      bytes = head.length + tail.length;
-    }
-    bytes += (entries.length > 0 ? 1 : 0) + entryBytes;
-    entries.push(entry);
-  }
-  if (entries.length > 0) payloads.push(head + entries.join(",") + tail);
-  return payloads;
-}

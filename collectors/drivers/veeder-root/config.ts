@@ -10,6 +10,16 @@ import { isValidTimeZone } from "./console-time";
  * computer-format reports carry bare numbers, so a wrong setting cannot be detected from the wire.
  */
 
+/** Variables read per tank from function 201, in litres / millimetres / °C. */
+export const VEEDER_ROOT_TANK_VARIABLES = [
+  "level_mm",
+  "temperature_c",
+  "water_level_mm",
+  "volume_l",
+  "tc_volume_l",
+  "ullage_l",
+  "water_volume_l",
+] as const;
 const tankSchema = z.strictObject({
   /** TLS tank number (TT), 1–99 (consoles have up to 16 or 32 tanks). */
   tankNumber: z.number().int().min(1, "número de tanque entre 1 y 99").max(99, "número de tanque entre 1 y 99"),
@@ -18,6 +28,11 @@ const tankSchema = z.strictObject({
     .string()
     .regex(/^[^/\s]+\/[^/\s]+$/, "debe ser «<instalación>/<tanque>», p. ej. «EDS-0001/TQS-EDS-0001»")
     .max(150, "a lo más 150 caracteres"),
+  /**
+   * Variables to publish for this tank (default: all). A site whose level/temperature already
+   * come from another link publishes only the console's own volumes, so no tag has two sources.
+   */
+  variables: z.array(z.enum(VEEDER_ROOT_TANK_VARIABLES)).min(1, "al menos una variable").optional(),
 });
 
 export const veederRootConfigSchema = z
@@ -84,21 +99,11 @@ export function parseVeederRootConfig(input: unknown): VeederRootConfigParse {
   };
 }
 
-/** Variables read per tank from function 201, in litres / millimetres / °C. */
-export const VEEDER_ROOT_TANK_VARIABLES = [
-  "level_mm",
-  "temperature_c",
-  "water_level_mm",
-  "volume_l",
-  "tc_volume_l",
-  "ullage_l",
-  "water_volume_l",
-] as const;
 export type VeederRootTankVariable = (typeof VEEDER_ROOT_TANK_VARIABLES)[number];
 
 /** Every tag a configuration produces (`<tagPrefix>/<variable>`). */
 export function veederRootTags(config: Pick<VeederRootConfig, "tanks">): string[] {
-  return config.tanks.flatMap((tank) => VEEDER_ROOT_TANK_VARIABLES.map((variable) => `${tank.tagPrefix}/${variable}`));
+  return config.tanks.flatMap((tank) => tankVariables(tank).map((variable) => `${tank.tagPrefix}/${variable}`));
 }
 
 export const DEFAULT_FAILURES_BEFORE_DISCONNECT = 3;
@@ -108,4 +113,9 @@ export const DEFAULT_MAX_BACKOFF_MS = 10_000;
 /** Delivery-report period when not configured: ten inventory periods, at least 30 s. */
 export function effectiveDeliveryPollIntervalMs(config: Pick<VeederRootConfig, "pollIntervalMs" | "deliveryPollIntervalMs">): number {
   return config.deliveryPollIntervalMs ?? Math.max(30_000, config.pollIntervalMs * 10);
+}
+
+/** The variables a configured tank publishes. */
+export function tankVariables(tank: { variables?: readonly VeederRootTankVariable[] }): readonly VeederRootTankVariable[] {
+  return tank.variables ?? VEEDER_ROOT_TANK_VARIABLES;
 }

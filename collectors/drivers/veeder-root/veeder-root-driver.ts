@@ -7,6 +7,7 @@ import {
   DEFAULT_TIME_ZONE,
   effectiveDeliveryPollIntervalMs,
   VEEDER_ROOT_TANK_VARIABLES,
+  tankVariables,
   type VeederRootConfig,
   type VeederRootTankConfig,
   type VeederRootTankVariable,
@@ -184,7 +185,7 @@ class TlsDriver implements VeederRootDriver {
     this.failuresBeforeDisconnect = this.config.failuresBeforeDisconnect ?? DEFAULT_FAILURES_BEFORE_DISCONNECT;
     this.deliveryIntervalMs = effectiveDeliveryPollIntervalMs(this.config);
     this.tanksByNumber = new Map(this.config.tanks.map((tank) => [tank.tankNumber, tank]));
-    this.allTags = this.config.tanks.flatMap((tank) => VEEDER_ROOT_TANK_VARIABLES.map((v) => `${tank.tagPrefix}/${v}`));
+    this.allTags = this.config.tanks.flatMap((tank) => tankVariables(tank).map((v) => `${tank.tagPrefix}/${v}`));
     for (const key of options.knownDeliveryKeys ?? []) this.remember(key);
     if (options.onOutage) this.outageListeners.add(options.onOutage);
     this.currentStatus = { state: "idle", since: this.now(), detail: null };
@@ -418,14 +419,14 @@ class TlsDriver implements VeederRootDriver {
     for (const tankConfig of this.config.tanks) {
       const tank = byNumber.get(tankConfig.tankNumber);
       if (!tank) {
-        const tags = VEEDER_ROOT_TANK_VARIABLES.map((v) => `${tankConfig.tagPrefix}/${v}`);
+        const tags = tankVariables(tankConfig).map((v) => `${tankConfig.tagPrefix}/${v}`);
         if (tags.some((tag) => !this.badTags.has(tag))) {
           this.logger?.warn({ driver: this.name, tankNumber: tankConfig.tankNumber }, "la consola no reporta el tanque configurado");
         }
         readings.push(...this.badReadings(tags.filter((tag) => !this.badTags.has(tag)), time));
         continue;
       }
-      for (const variable of VEEDER_ROOT_TANK_VARIABLES) {
+      for (const variable of tankVariables(tankConfig)) {
         const tag = `${tankConfig.tagPrefix}/${variable}`;
         const value = tank[TAG_FIELD[variable]];
         if (typeof value === "number") {

@@ -16,6 +16,8 @@ export interface MeasurementError {
 
 export type MeasurementErrorCode =
   | "invalid_input"
+  /** Not all the values needed have arrived yet (e.g. right after start-up). */
+  | "missing_input"
   | "unknown_product"
   | "reference_condition_mismatch"
   | "invalid_strapping_table"

@@ -1,0 +1,17 @@
+export {
+  createForwarder,
+  latestReadings,
+  prepareBatch,
+  storePreparedBatch,
+  storeSpoolRecords,
+  type BatchRef,
+  type ChecksumMismatch,
+  type Forwarder,
+  type ForwarderDb,
+  type ForwarderOptions,
+  type ForwarderState,
+  type ForwarderStats,
+  type PreparedBatch,
+  type StoredBatchesEvent,
+  type StoreOutcome,
+} from "./forwarder";
