@@ -38,7 +38,8 @@ import { encodeMeasurementsCopy } from "./pg-copy";
 /** What the forwarder needs of a transaction: queries, and COPY FROM STDIN when the connection can (pg-copy.ts). */
 export interface ForwarderTx {
   query<R = Record<string, unknown>>(text: string, params?: unknown[]): Promise<R[]>;
-  copyFrom?(statement: string, chunks: readonly Buffer[]): Promise<number>;
+  /** COPY … FROM STDIN; `onDataSent` runs once the data is on its way (the server is loading it). */
+  copyFrom?(statement: string, chunks: readonly Buffer[], onDataSent?: () => void): Promise<number>;
 }
 
 /** A `Database` (PGlite or PostgreSQL, unnest inserts) or the forwarder's own COPY-capable PostgreSQL connection. */
@@ -160,6 +161,8 @@ export function prepareBatch(records: readonly SpoolRecord[], forCopy = false): 
   const checksums: string[] = [];
   const firstTimes: (string | null)[] = [];
   const lastTimes: (string | null)[] = [];
+  // Readings of one scan share their timestamp: format each distinct instant once.
+  const iso = new Map<number, string>();
   let k = 0;
   for (const record of records) {
     offsets.push(k);
@@ -170,7 +173,12 @@ export function prepareBatch(records: readonly SpoolRecord[], forCopy = false): 
       const ms = c.timeMs[i]!;
       if (ms < min) min = ms;
       if (ms > max) max = ms;
-      times[k] = new Date(ms).toISOString();
+      let text = iso.get(ms);
+      if (text === undefined) {
+        text = new Date(ms).toISOString();
+        if (iso.size < 65_536) iso.set(ms, text);
+      }
+      times[k] = text;
       tags[k] = c.tag[i]!;
       values[k] = c.value[i]!;
       qualities[k] = c.quality[i]!;
@@ -249,9 +257,7 @@ export async function storePreparedBatch(db: ForwarderDb, collectorKey: string, 
       try {
         if (tx.copyFrom) {
           const chunks = filteredParams || !batch.copyChunks ? encodeMeasurementsCopy(...params) : batch.copyChunks;
-          const copying = tx.copyFrom(COPY_MEASUREMENTS_SQL, chunks);
-          onBulkSent?.();
-          await copying;
+          await tx.copyFrom(COPY_MEASUREMENTS_SQL, chunks, onBulkSent);
         } else {
           const inserting = tx.query(INSERT_MEASUREMENTS_FAST_SQL, params);
           onBulkSent?.();

@@ -17,6 +17,7 @@ class CopyFromStdin {
   constructor(
     private readonly text: string,
     private readonly chunks: readonly Buffer[],
+    private readonly onDataSent?: () => void,
   ) {}
 
   submit(connection: { query(text: string): void }): void {
@@ -26,6 +27,7 @@ class CopyFromStdin {
   handleCopyInResponse(connection: { sendCopyFromChunk(chunk: Buffer): void; endCopyFrom(): void }): void {
     for (const chunk of this.chunks) connection.sendCopyFromChunk(chunk);
     connection.endCopyFrom();
+    this.onDataSent?.();
   }
 
   handleCommandComplete(message: { text?: string }): void {
@@ -55,9 +57,12 @@ class CopyFromStdin {
   }
 }
 
-/** Runs `copyStatement` (… FROM STDIN, text format) sending `chunks` as the data; resolves to the row count. */
-export function copyFromStdin(client: pg.Client | pg.PoolClient, copyStatement: string, chunks: readonly Buffer[]): Promise<number> {
-  const query = new CopyFromStdin(copyStatement, chunks);
+/**
+ * Runs `copyStatement` (… FROM STDIN, text format) sending `chunks` as the data; resolves to the
+ * row count. `onDataSent` runs once all the data is handed to the socket (the server is loading).
+ */
+export function copyFromStdin(client: pg.Client | pg.PoolClient, copyStatement: string, chunks: readonly Buffer[], onDataSent?: () => void): Promise<number> {
+  const query = new CopyFromStdin(copyStatement, chunks, onDataSent);
   return new Promise<number>((resolve, reject) => {
     query.callback = (error, rowCount) => (error ? reject(error) : resolve(rowCount ?? 0));
     (client as unknown as { query(q: unknown): unknown }).query(query);
@@ -121,7 +126,7 @@ export function createPgCopyForwarderDb(databaseUrl: string, applicationName = "
         await client.query("BEGIN");
         const result = await fn({
           query: async <R = Record<string, unknown>>(text: string, params?: unknown[]): Promise<R[]> => (await client.query(text, params)).rows as R[],
-          copyFrom: (statement, chunks) => copyFromStdin(client, statement, chunks),
+          copyFrom: (statement, chunks, onDataSent) => copyFromStdin(client, statement, chunks, onDataSent),
         });
         await client.query("COMMIT");
         return result;

@@ -4,10 +4,8 @@ import { parseArgs, type ParseArgsConfig } from "node:util";
 import { z } from "zod";
 import { migrateDatabase, openDatabase, type Database } from "../../db/client";
 import { createUserWithTemporaryPassword } from "../../db/repositories/users";
-import { listTankTags } from "../../db/repositories/installations";
 import { seedCatalogs } from "../../db/seed/catalogs";
 import { loadConfig } from "../config";
-import { collectorConfigSchema } from "../contracts/collector-config";
 import { DEMO_SITE } from "../contracts/demo-site";
 import { roleKeySchema } from "../contracts/roles";
 import { siteSchema, type Site } from "../contracts/site";
@@ -103,14 +101,23 @@ export const COMMANDS: Command[] = [
   },
   {
     name: "simulate",
-    summary: "Inicia los simuladores del sitio (servidor OPC UA con tanques, ventas y descargas)",
-    usage: "aforo simulate --site demo|ARCHIVO.json [--port 4840] [--speed 1] [--seed 1]",
-    options: { site: { type: "string", default: "demo" }, port: { type: "string" }, speed: { type: "string" }, seed: { type: "string" } },
+    summary: "Inicia los simuladores del sitio: OPC UA (tanques), Modbus TCP (dispensarios, ductos) y consola Veeder-Root TLS",
+    usage: "aforo simulate --site demo|ARCHIVO.json [--port 4840] [--modbus-port 5020] [--tls-port 10001] [--speed 1] [--seed 1]",
+    options: {
+      site: { type: "string", default: "demo" },
+      port: { type: "string" },
+      "modbus-port": { type: "string" },
+      "tls-port": { type: "string" },
+      speed: { type: "string" },
+      seed: { type: "string" },
+    },
     async run(values) {
       const site = loadSite(String(values.site));
       const numbers = z
         .object({
           port: z.coerce.number().int().min(0).max(65535).optional(),
+          "modbus-port": z.coerce.number().int().min(0).max(65535).optional(),
+          "tls-port": z.coerce.number().int().min(0).max(65535).optional(),
           speed: z.coerce.number().positive().max(3600).optional(),
           seed: z.coerce.number().int().optional(),
         })
@@ -122,11 +129,18 @@ export const COMMANDS: Command[] = [
       const simulators = await startSiteSimulators({
         site,
         opcuaPort: numbers.data.port ?? site.opcua.port,
+        modbusPort: numbers.data["modbus-port"],
+        tlsPort: numbers.data["tls-port"],
         speed: numbers.data.speed,
         seed: numbers.data.seed,
         logger,
       });
-      printJson({ ok: true, opcua: simulators.opcua.endpointUrl });
+      printJson({
+        ok: true,
+        opcua: simulators.opcua.endpointUrl,
+        modbus: `modbus+tcp://127.0.0.1:${simulators.modbus.port}`,
+        veederRoot: simulators.veederRoot ? `tcp://127.0.0.1:${simulators.veederRoot.port}` : null,
+      });
       await waitForSignal();
       await simulators.stop();
       return EXIT_OK;
@@ -134,8 +148,8 @@ export const COMMANDS: Command[] = [
   },
   {
     name: "collect",
-    summary: "Inicia un colector OPC UA que guarda mediciones en la base de datos (DATABASE_URL)",
-    usage: "aforo collect --config ARCHIVO.json   (ej. {\"collectorKey\":\"COL-EDS-0001\",\"opcua\":{\"endpointUrl\":\"opc.tcp://host:4840\"}})",
+    summary: "Inicia un colector (OPC UA, Modbus TCP, Veeder-Root TLS) que guarda mediciones en la base de datos",
+    usage: "aforo collect --config ARCHIVO.json   (formato en README.md, sección «Colectores»; ejemplo: collectors/collector.example.json)",
     options: { config: { type: "string" } },
     async run(values) {
       if (typeof values.config !== "string") throw new CliUsageError("falta --config ARCHIVO.json");
@@ -145,20 +159,23 @@ export const COMMANDS: Command[] = [
       } catch (error) {
         throw new CliUsageError(`no se pudo leer ${values.config}: ${(error as Error).message}`);
       }
-      const parsed = collectorConfigSchema.safeParse(raw);
-      if (!parsed.success) throw new CliUsageError(`configuración inválida en ${values.config}: ${z.prettifyError(parsed.error)}`);
       const config = loadConfig();
+      const dataDir = path.resolve(config.AFORO_DATA_DIR);
+      const { parseCollectorFile, CollectorConfigError } = await import("../../collectors/config");
+      let file;
+      try {
+        file = parseCollectorFile(raw, { dataDir });
+      } catch (error) {
+        if (error instanceof CollectorConfigError) throw new CliUsageError(`${values.config}: ${error.message}`);
+        throw error;
+      }
       const logger = createLogger(config.LOG_LEVEL, "aforo-collect");
-      const db = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: path.resolve(config.AFORO_DATA_DIR), applicationName: "aforo-collector" });
+      const db = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir, applicationName: "aforo-collector" });
       try {
         await migrateDatabase(db, { rawRetentionDays: config.AFORO_RAW_RETENTION_DAYS });
-        const tags =
-          parsed.data.opcua.tags ??
-          (await listTankTags(db, parsed.data.collectorKey)).map((t) => ({ tag: t.tag, nodeId: t.sourceAddress }));
-        if (tags.length === 0) throw new CliFailure("no hay etiquetas que leer: indique opcua.tags o un collectorKey con etiquetas registradas");
-        const { startCollector } = await import("../../collectors/main");
-        const collector = await startCollector({ db, endpointUrl: parsed.data.opcua.endpointUrl, tags, logger });
-        logger.info({ tags: tags.length, endpoint: parsed.data.opcua.endpointUrl }, "colector iniciado");
+        // Loaded on demand: node-opcua prints a warning on stdout at import.
+        const { startCollectorRuntime } = await import("../../collectors/runtime");
+        const collector = await startCollectorRuntime({ db, databaseUrl: config.DATABASE_URL, file, dataDir, logger });
         await waitForSignal();
         await collector.stop();
       } finally {
