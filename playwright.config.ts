@@ -51,6 +51,8 @@ export default defineConfig({
       AFORO_DEMO: "1",
       AFORO_DATA_DIR: DATA_DIR,
       AFORO_SIM_OPCUA_PORT: "0",
+      AFORO_SIM_MODBUS_PORT: "0",
+      AFORO_SIM_TLS_PORT: "0",
       LOG_LEVEL: "warn",
     },
   },

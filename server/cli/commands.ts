@@ -1,14 +1,17 @@
 import { readFileSync } from "node:fs";
+import { userInfo } from "node:os";
 import path from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { z } from "zod";
 import { migrateDatabase, openDatabase, type Database } from "../../db/client";
+import { appendEventLog } from "../../db/repositories/event-log";
 import { createUserWithTemporaryPassword } from "../../db/repositories/users";
 import { seedCatalogs } from "../../db/seed/catalogs";
 import { loadConfig } from "../config";
 import { DEMO_SITE } from "../contracts/demo-site";
 import { roleKeySchema } from "../contracts/roles";
 import { siteSchema, type Site } from "../contracts/site";
+import { EVENT_CATEGORY } from "../domain/event-log/index";
 import { createLogger } from "../platform/logger";
 import { CliFailure, CliUsageError, EXIT_OK, printJson } from "./output";
 import { vcfCommand } from "./vcf-command";
@@ -181,6 +184,49 @@ export const COMMANDS: Command[] = [
       } finally {
         await db.close();
       }
+      return EXIT_OK;
+    },
+  },
+  {
+    name: "opcua certificates",
+    summary: "Lista los certificados de servidores OPC UA rechazados y de confianza de un colector",
+    usage: "aforo opcua certificates --pki CARPETA   (por omisión: <AFORO_DATA_DIR>/opcua-pki/<colector>)",
+    options: { pki: { type: "string" } },
+    async run(values) {
+      if (typeof values.pki !== "string") throw new CliUsageError("falta --pki CARPETA (la carpeta PKI del colector)");
+      const { listRejectedCertificates, listTrustedCertificates } = await import("../../collectors/drivers/opcua/pki");
+      printJson({ rejected: await listRejectedCertificates(values.pki), trusted: await listTrustedCertificates(values.pki) });
+      return EXIT_OK;
+    },
+  },
+  {
+    name: "opcua trust",
+    summary: "Confía en el certificado de un servidor OPC UA rechazado (queda en la bitácora)",
+    usage: "aforo opcua trust --pki CARPETA --thumbprint HUELLA_SHA1   (8+ caracteres iniciales bastan si son únicos)",
+    options: { pki: { type: "string" }, thumbprint: { type: "string" } },
+    async run(values) {
+      if (typeof values.pki !== "string" || typeof values.thumbprint !== "string") throw new CliUsageError("faltan --pki CARPETA y --thumbprint HUELLA");
+      const { trustCertificate } = await import("../../collectors/drivers/opcua/pki");
+      let certificate;
+      try {
+        certificate = await trustCertificate(values.pki, values.thumbprint);
+      } catch (error) {
+        throw new CliFailure((error as Error).message);
+      }
+      // A30-MS-13: a change of a link's configuration is a bitácora event ("administración del sistema").
+      await withDatabase((db) =>
+        db.transaction((tx) =>
+          appendEventLog(tx, {
+            time: new Date(),
+            username: `cli:${userInfo().username}`,
+            category: EVENT_CATEGORY.systemAdministration,
+            eventType: EVENT_CATEGORY.systemAdministration,
+            description: `Cambio en la configuración: certificado OPC UA de confianza ${certificate.subject} (${certificate.thumbprint})`.slice(0, 250),
+            details: { pkiDir: values.pki, certificate },
+          }),
+        ),
+      );
+      printJson({ ok: true, trusted: certificate });
       return EXIT_OK;
     },
   },

@@ -55,7 +55,7 @@ describe.each(testEngines)("demo collector runtime on %s (A30-MS-13, A30-MS-15, 
           [...tags].some((tag) => tag.startsWith("TDA-0001/DUC-")), // Modbus
           DEMO_SITE.installations.every((i) => i.tanks.every((k) => tags.has(`${i.key}/${k.key}/net_volume_l`))), // pipeline
         ];
-      }, { timeout: 30_000, intervals: [500] })
+      }, { timeout: 30_000, interval: 500 })
       .toEqual([true, true, true, true, true, true, true]);
   });
 
@@ -71,15 +71,15 @@ describe.each(testEngines)("demo collector runtime on %s (A30-MS-13, A30-MS-15, 
   it("a console that stops answering leaves BAD readings, a bitácora entry and an alarm; recovery clears it and records the resumption (A30-MS-15, A30-ALM-05)", async () => {
     simulators.veederRoot.setFault({ kind: "no-reply" });
     await expect
-      .poll(async () => (await t.db.query("select 1 from alarms where component = 'CANAL:TLS-EDS-0001' and type = 5")).length, { timeout: 20_000, intervals: [250] })
+      .poll(async () => (await t.db.query("select 1 from alarms where component = 'CANAL:TLS-EDS-0001' and type = 5")).length, { timeout: 20_000, interval: 250 })
       .toBe(1);
     // The BAD readings travel through the spool like any other reading.
     await expect
-      .poll(async () => (await t.db.query("select 1 from measurements where tag = 'EDS-0001/TQS-EDS-0002/level_mm' and quality = 2")).length, { timeout: 10_000, intervals: [250] })
+      .poll(async () => (await t.db.query("select 1 from measurements where tag = 'EDS-0001/TQS-EDS-0002/level_mm' and quality = 2")).length, { timeout: 10_000, interval: 250 })
       .toBeGreaterThanOrEqual(1);
     simulators.veederRoot.setFault(null);
     await expect
-      .poll(async () => (await t.db.query("select 1 from alarms where component = 'CANAL:TLS-EDS-0001' and type = 12")).length, { timeout: 20_000, intervals: [250] })
+      .poll(async () => (await t.db.query("select 1 from alarms where component = 'CANAL:TLS-EDS-0001' and type = 12")).length, { timeout: 20_000, interval: 250 })
       .toBe(1);
     const entries = await t.db.query<{ description: string; category: number }>(
       "select description, category from event_log where component = 'CANAL:TLS-EDS-0001' order by id",
@@ -95,7 +95,7 @@ describe.each(testEngines)("demo collector runtime on %s (A30-MS-13, A30-MS-15, 
     const unit = simulators.modbus.map.devices.find((d) => d.key.endsWith("SMD-DISP-0002"))!.unitId;
     simulators.modbus.setUnitFault(unit, { kind: "dead" });
     await expect
-      .poll(async () => (await t.db.query("select 1 from alarms where component = 'SMD-DISP-0002' and type = 5")).length, { timeout: 20_000, intervals: [250] })
+      .poll(async () => (await t.db.query("select 1 from alarms where component = 'SMD-DISP-0002' and type = 5")).length, { timeout: 20_000, interval: 250 })
       .toBe(1);
     const before = await t.db.query<{ n: number }>("select count(*)::int as n from measurements where tag like 'EDS-0001/DISP-0003-%' and quality = 0");
     await new Promise((resolve) => setTimeout(resolve, 2500));
