@@ -146,9 +146,19 @@ export interface PreparedBatch {
   offsets: number[];
   /** The columns as COPY text data, when the database can COPY. */
   copyChunks: Buffer[] | null;
+  /** NOTIFY payloads of the whole batch (latest reading per tag), when notifications are on. */
+  notifyPayloads: string[] | null;
 }
 
-export function prepareBatch(records: readonly SpoolRecord[], forCopy = false): PreparedBatch {
+export interface PrepareOptions {
+  /** Pre-encode the COPY data. */
+  copy?: boolean;
+  /** Pre-compute the NOTIFY payloads. */
+  notify?: boolean;
+}
+
+/** Everything a batch needs besides the database, computed off the critical path (pure CPU work). */
+export function prepareBatch(records: readonly SpoolRecord[], options: PrepareOptions = {}): PreparedBatch {
   let rows = 0;
   for (const record of records) rows += record.count;
   const times: string[] = new Array(rows);
@@ -190,8 +200,9 @@ export function prepareBatch(records: readonly SpoolRecord[], forCopy = false): 
     lastTimes.push(record.count > 0 ? new Date(max).toISOString() : null);
   }
   offsets.push(k);
-  const copyChunks = forCopy ? encodeMeasurementsCopy(times, tags, values, qualities) : null;
-  return { records, batchParams: [sequences, counts, checksums, firstTimes, lastTimes], times, tags, values, qualities, offsets, copyChunks };
+  const copyChunks = options.copy ? encodeMeasurementsCopy(times, tags, values, qualities) : null;
+  const notifyPayloads = options.notify && rows > 0 ? notificationPayloads(latestReadings(records.map((r) => r.columns))) : null;
+  return { records, batchParams: [sequences, counts, checksums, firstTimes, lastTimes], times, tags, values, qualities, offsets, copyChunks, notifyPayloads };
 }
 
 /**
@@ -199,7 +210,7 @@ export function prepareBatch(records: readonly SpoolRecord[], forCopy = false): 
  * comment). Exported for tests and tools; the forwarder calls storePreparedBatch in its loop.
  */
 export async function storeSpoolRecords(db: ForwarderDb, collectorKey: string, records: readonly SpoolRecord[]): Promise<StoreOutcome> {
-  return storePreparedBatch(db, collectorKey, prepareBatch(records, db.supportsCopy === true));
+  return storePreparedBatch(db, collectorKey, prepareBatch(records, { copy: db.supportsCopy === true }));
 }
 
 /**
@@ -327,7 +338,7 @@ class SpoolForwarder implements Forwarder {
   };
   private state: ForwarderState = "idle";
   private forwardedSequence: number;
-  private readonly forCopy: boolean;
+  private readonly prepareOptions: PrepareOptions;
   /** Stored and cursor written (what drain() waits for). */
   private settledSequence: number;
   private consecutiveFailures = 0;
@@ -351,7 +362,7 @@ class SpoolForwarder implements Forwarder {
     this.logger = options.logger;
     this.forwardedSequence = spool.status().committedSequence;
     this.settledSequence = this.forwardedSequence;
-    this.forCopy = db.supportsCopy === true;
+    this.prepareOptions = { copy: db.supportsCopy === true, notify: options.notify !== false };
     if (!(this.maxBatchReadings > 0)) throw new RangeError(`maxBatchReadings debe ser > 0: ${this.maxBatchReadings}`);
   }
 
@@ -430,7 +441,7 @@ class SpoolForwarder implements Forwarder {
       ahead.batch = null;
       if (!batch || batch.records.length === 0) {
         try {
-          batch = prepareBatch(await this.spool.read(this.forwardedSequence, this.maxBatchReadings), this.forCopy);
+          batch = prepareBatch(await this.spool.read(this.forwardedSequence, this.maxBatchReadings), this.prepareOptions);
         } catch (error) {
           this.onFailure(error, "no se pudo leer el spool");
           await this.sleep(this.retryDelayMs(), false);
@@ -451,7 +462,7 @@ class SpoolForwarder implements Forwarder {
       let startPrefetch: (() => void) | null = () => {
         startPrefetch = null;
         ahead.batch = this.spool.read(last, this.maxBatchReadings).then(
-          (next) => prepareBatch(next, this.forCopy),
+          (next) => prepareBatch(next, this.prepareOptions),
           () => null,
         );
       };
@@ -499,7 +510,12 @@ class SpoolForwarder implements Forwarder {
         this.callback(() => this.options.onStored?.({ records: outcome.stored, rows: outcome.rows, committedAtMs }));
         if (this.options.notify !== false) {
           await notifying;
-          notifying = this.notify(outcome.stored);
+          // Payloads of the whole batch were computed ahead; recompute only if replays were left out.
+          const payloads =
+            outcome.stored.length === records.length && batch.notifyPayloads
+              ? batch.notifyPayloads
+              : notificationPayloads(latestReadings(outcome.stored.map((r) => r.columns)));
+          notifying = this.notify(payloads);
         }
       }
     }
@@ -508,8 +524,7 @@ class SpoolForwarder implements Forwarder {
     this.state = "stopped";
   }
 
-  private async notify(records: readonly SpoolRecord[]): Promise<void> {
-    const payloads = notificationPayloads(latestReadings(records.map((r) => r.columns)));
+  private async notify(payloads: string[]): Promise<void> {
     try {
       await this.db.query(NOTIFY_SQL, [MEASUREMENTS_CHANNEL, payloads]);
       this.counters.notifications += payloads.length;

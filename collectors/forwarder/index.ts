@@ -12,6 +12,7 @@ export {
   type ForwarderState,
   type ForwarderStats,
   type PreparedBatch,
+  type PrepareOptions,
   type StoredBatchesEvent,
   type StoreOutcome,
 } from "./forwarder";

@@ -94,6 +94,8 @@ export function encodeMeasurementsCopy(times: readonly string[], tags: readonly 
   return chunks;
 }
 
+const QUERY_TIMEOUT_MS = 60_000;
+
 export interface PgCopyForwarderDb extends ForwarderDb {
   close(): Promise<void>;
 }
@@ -104,7 +106,17 @@ export interface PgCopyForwarderDb extends ForwarderDb {
  * with COPY (heap multi-insert: the speed of a bulk load) instead of an `insert … unnest`.
  */
 export function createPgCopyForwarderDb(databaseUrl: string, applicationName = "aforo-collector"): PgCopyForwarderDb {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: 2, application_name: applicationName, connectionTimeoutMillis: 10_000 });
+  // query_timeout + keep-alive: a database host that vanishes without a reset (cable, firewall)
+  // must not hang the forwarder for the kernel's TCP timeout; the batch is simply retried.
+  const pool = new pg.Pool({
+    connectionString: databaseUrl,
+    max: 2,
+    application_name: applicationName,
+    connectionTimeoutMillis: 10_000,
+    query_timeout: QUERY_TIMEOUT_MS,
+    keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
+  });
   // A connection that dies while idle (database restart) must not crash the collector.
   pool.on("error", () => undefined);
   return {
@@ -131,6 +143,8 @@ export function createPgCopyForwarderDb(databaseUrl: string, applicationName = "
         await client.query("COMMIT");
         return result;
       } catch (error) {
+        // After a client-side timeout the connection is mid-query: do not reuse it.
+        if ((error as Error).message === "Query read timeout") broken = error as Error;
         if (!broken) {
           await client.query("ROLLBACK").catch((rollbackError: unknown) => {
             broken = rollbackError as Error;

@@ -18,7 +18,7 @@ export interface DurableSink extends MeasurementSink {
 const noop = (): void => undefined;
 
 export function createDurableSink(
-  db: MeasurementSinkDb,
+  db: MeasurementSinkDb | null,
   options: MeasurementSinkOptions & { spoolDir: string; collectorKey: string },
 ): DurableSink {
   const logger = options.logger?.child({ component: "spool", collectorKey: options.collectorKey });
@@ -28,7 +28,8 @@ export function createDurableSink(
 
   // On PostgreSQL with a URL the forwarder gets its own connection and loads with COPY.
   const copyDb: PgCopyForwarderDb | null = options.databaseUrl ? createPgCopyForwarderDb(options.databaseUrl, "aforo-collector") : null;
-  const forwarderDb: ForwarderDb = copyDb ?? db;
+  if (!copyDb && !db) throw new Error("el receptor de mediciones necesita una base de datos o databaseUrl");
+  const forwarderDb: ForwarderDb = copyDb ?? db!;
   let spool: Spool | null = null;
   let forwarder: Forwarder | null = null;
   let openError: Error | null = null;
@@ -67,33 +68,55 @@ export function createDurableSink(
     logger?.error({ err: error, dir: options.spoolDir }, "no se pudo abrir el spool de mediciones");
   });
 
-  function append(target: Spool, valid: Reading[]): Promise<void> {
+  // One `Promise<void>` per spool group rather than per push: a driver pushes one reading at a
+  // time, thousands per second, and they all share the group's fsync.
+  let lastGroup: Promise<unknown> | null = null;
+  let lastGroupVoid: Promise<void> = Promise.resolve();
+  function append(target: Spool, valid: readonly Reading[]): Promise<void> {
+    let group: Promise<unknown>;
     try {
-      return target.append(valid).then(noop);
+      group = target.append(valid);
     } catch (error) {
       if (error instanceof SpoolFullError) refused += valid.length;
       lastError = (error as Error).message;
-      return Promise.reject(error);
+      const refusal = Promise.reject(error);
+      refusal.catch(noop);
+      return refusal;
     }
+    if (group !== lastGroup) {
+      lastGroup = group;
+      lastGroupVoid = group.then(noop);
+      // The caller (a driver) may ignore the promise: a write error is reported by the spool anyway.
+      lastGroupVoid.catch(noop);
+    }
+    return lastGroupVoid;
   }
 
   return {
     ready,
     push(readings) {
       if (closed) throw new Error("el receptor de mediciones está cerrado");
-      const valid: Reading[] = [];
-      for (const reading of readings) {
-        if (isStorable(reading)) valid.push(reading);
-        else {
-          rejected += 1;
-          logger?.error({ tag: reading.tag, value: reading.value }, "lectura inválida descartada");
+      let valid: readonly Reading[] = readings;
+      for (let i = 0; i < readings.length; i++) {
+        if (isStorable(readings[i]!)) continue;
+        // Rare: copy the storable ones only.
+        const kept: Reading[] = readings.slice(0, i);
+        for (let j = i; j < readings.length; j++) {
+          const reading = readings[j]!;
+          if (isStorable(reading)) kept.push(reading);
+          else {
+            rejected += 1;
+            logger?.error({ tag: reading.tag, value: reading.value }, "lectura inválida descartada");
+          }
         }
+        valid = kept;
+        break;
       }
       if (valid.length === 0) return Promise.resolve();
-      const result = spool ? append(spool, valid) : ready.then(() => append(spool!, valid));
-      // The caller (a driver) may ignore the promise: refusals are counted and reported anyway.
-      result.catch(noop);
-      return result;
+      if (spool) return append(spool, valid);
+      const later = ready.then(() => append(spool!, valid));
+      later.catch(noop);
+      return later;
     },
     async flush() {
       await ready;

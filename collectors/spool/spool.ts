@@ -249,7 +249,14 @@ class FileSpool implements Spool {
 
   async open(): Promise<void> {
     await mkdir(this.dir, { recursive: true });
-    await this.acquireLock();
+    if (OPEN_IN_THIS_PROCESS.has(this.dir)) throw new SpoolLockedError(this.dir, process.pid);
+    OPEN_IN_THIS_PROCESS.add(this.dir);
+    try {
+      await this.acquireLock();
+    } catch (error) {
+      OPEN_IN_THIS_PROCESS.delete(this.dir);
+      throw error;
+    }
     try {
       await this.recover();
     } catch (error) {
@@ -278,7 +285,10 @@ class FileSpool implements Spool {
       }
       const pid = typeof owner.pid === "number" ? owner.pid : -1;
       const sameBoot = !owner.bootId || !bootId || owner.bootId === bootId;
-      if (pid > 0 && sameBoot && processAlive(pid)) throw new SpoolLockedError(this.dir, pid);
+      // Our own pid in a lock we do not hold is a previous life of this process slot (a container
+      // restarted: the collector is pid 1 again), not a live owner.
+      const alive = pid === process.pid ? false : processAlive(pid);
+      if (pid > 0 && sameBoot && alive) throw new SpoolLockedError(this.dir, pid);
       this.logger?.warn({ dir: this.dir, pid }, "bloqueo del spool abandonado (proceso terminado): se reutiliza");
       await unlink(lockFile).catch(() => undefined);
     }
@@ -287,6 +297,7 @@ class FileSpool implements Spool {
 
   private async releaseLock(): Promise<void> {
     await unlink(path.join(this.dir, LOCK_FILE)).catch(() => undefined);
+    OPEN_IN_THIS_PROCESS.delete(this.dir);
   }
 
   private async recover(): Promise<void> {
@@ -791,8 +802,10 @@ class FileSpool implements Spool {
   }
 }
 
+/** Spool directories opened by this process (a second open of one is refused). */
+const OPEN_IN_THIS_PROCESS = new Set<string>();
+
 function processAlive(pid: number): boolean {
-  if (pid === process.pid) return true;
   try {
     process.kill(pid, 0);
     return true;
