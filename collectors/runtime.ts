@@ -10,7 +10,7 @@ import { createModbusDriver } from "./drivers/modbus/index";
 import { createOpcuaDriver, opcuaDriverOptionsFromConfig } from "./drivers/opcua/index";
 import { createVeederRootDriver, type AtgDelivery } from "./drivers/veeder-root/index";
 import { createTankPipeline, type TankPipeline } from "./pipeline/tank-pipeline";
-import { createMeasurementSink, type MeasurementSink } from "./sink/measurement-sink";
+import { openMeasurementSink, type MeasurementSink } from "./sink/measurement-sink";
 import { createLinkRecorder, type LinkRecorder } from "./status/link-recorder";
 
 /**
@@ -53,14 +53,22 @@ export async function startCollectorRuntime(options: StartCollectorRuntimeOption
     );
   };
 
-  const sink = createMeasurementSink(db, {
+  // Opened before the drivers start: a spool locked by another process or unreadable stops the
+  // start-up with its reason instead of running a collector that cannot keep what it reads.
+  const sink = await openMeasurementSink(db, {
     spoolDir: path.join(options.dataDir, "spool", file.collectorKey),
     collectorKey: file.collectorKey,
     databaseUrl: options.databaseUrl,
-    spool: file.spool,
     logger: log,
     onReplay: (batch) => recordAnomaly("replay", Number(batch.sequence), { ...batch }),
     onChecksumMismatch: (batch) => recordAnomaly("checksum-mismatch", Number(batch.sequence), { ...batch }),
+    spool: {
+      ...file.spool,
+      onEvent: (event) => {
+        if (event.type === "high-water" || event.type === "full" || event.type === "write-error" || event.type === "corrupt") log.error({ event }, "estado del spool");
+        else log.info({ event }, "estado del spool");
+      },
+    },
   });
 
   let pipeline: TankPipeline | null = null;
@@ -73,10 +81,20 @@ export async function startCollectorRuntime(options: StartCollectorRuntimeOption
     }
   }
 
+  // A full spool refuses readings (counted in sink.stats().refused; the spool's own events say
+  // "spool casi lleno"/"spool lleno"): log the first refusal of a run, not every reading.
+  let refusing = false;
   const onReadings = (readings: Reading[]): void => {
     const derived = pipeline ? pipeline.process(readings) : [];
-    sink.push(derived.length > 0 ? [...readings, ...derived] : readings).catch((error: unknown) =>
-      log.error({ error: (error as Error).message, readings: readings.length }, "el spool rechazó lecturas"),
+    sink.push(derived.length > 0 ? [...readings, ...derived] : readings).then(
+      () => {
+        if (refusing) log.info("el spool vuelve a aceptar lecturas");
+        refusing = false;
+      },
+      (error: unknown) => {
+        if (!refusing) log.error({ error: (error as Error).message }, "el spool rechaza lecturas");
+        refusing = true;
+      },
     );
   };
 

@@ -149,6 +149,14 @@ async function openPostgres(databaseUrl: string, applicationName: string): Promi
     },
     async transaction(fn) {
       const client = await pool.connect();
+      // A connection reset while the client is checked out emits 'error' on it; without a
+      // listener that is an uncaught exception that kills the process. Record it and fail the
+      // transaction instead (the client is then discarded, not returned to the pool).
+      let connectionError: Error | null = null;
+      const onError = (error: Error): void => {
+        connectionError = error;
+      };
+      client.on("error", onError);
       try {
         await client.query("BEGIN");
         const txOrm = drizzlePg({ client, schema }) as unknown as AforoOrm;
@@ -156,10 +164,11 @@ async function openPostgres(databaseUrl: string, applicationName: string): Promi
         await client.query("COMMIT");
         return result;
       } catch (error) {
-        await client.query("ROLLBACK").catch(() => undefined);
+        if (!connectionError) await client.query("ROLLBACK").catch(() => undefined);
         throw error;
       } finally {
-        client.release();
+        client.off("error", onError);
+        client.release(connectionError ?? undefined);
       }
     },
     async listen(channel, onPayload) {
