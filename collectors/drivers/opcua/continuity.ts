@@ -7,15 +7,35 @@ import { QUALITY_BAD, type Reading } from "../../../server/contracts/measurement
  */
 
 /**
- * Per-tag gate between the subscription and the caller.
+ * Per-tag gate between the subscription and the caller. Invariant: every reading it lets through
+ * is strictly after everything already delivered for that tag (server readings, BAD markers and
+ * re-statements alike), which is the Driver contract's "readings of one tag arrive in time order"
+ * and also rules out a (tag, time) twice.
  *
- * - A server reading whose time is not after the last server reading delivered for that tag is a
- *   re-notification (a fresh subscription's initial values after a rebuild repeat the current
- *   value with its original sourceTimestamp, Part 4 §5.12.1.2): dropped.
- * - Exception: right after an outage marker, an unchanged value is re-stated once at the
- *   collector's time ("valor vigente al restablecer"), so the tag's record does not stay BAD until
- *   the next change. Its time is after the marker; it does not move the server-time baseline, so a
- *   server clock behind the collector's never causes real readings to be dropped.
+ * - A server reading whose time is after the tag's last delivered time passes as is.
+ * - A server reading whose time is not after it is dropped and counted:
+ *   - `repeated`: it repeats the last server time delivered — a re-notification (a fresh
+ *     subscription's initial values after a rebuild repeat the current value with its original
+ *     sourceTimestamp, Part 4 §5.12.1.2); expected on every rebuild;
+ *   - `late`: a real value that reaches the collector behind something already delivered. Typical
+ *     case: a value sampled just before the link dropped whose Publish was lost, replayed by
+ *     node-opcua's Republish (Part 4 §5.13.6) on the repaired session after the outage marker
+ *     (stamped at detection, i.e. after that sample) went out; or, with a server clock behind the
+ *     collector's, fresh values stamped before a marker or a re-statement. Delivering it would put
+ *     the tag's record out of order (the measurement pipeline and the BAD-quality outage marking
+ *     rely on that order), and re-stamping it would falsify when it was measured, so it is
+ *     dropped; the driver counts and logs these. The loss is bounded: what was measured between
+ *     the last delivered reading and the marker (at most about one publishing interval), or the
+ *     clock skew after a recovery.
+ * - Exception: right after an outage marker, the initial value of a newly created monitored item
+ *   that is not after the marker (the value has not changed since before the outage) is re-stated
+ *   once ("valor vigente al restablecer"), so the tag's record does not stay BAD until the next
+ *   change. It is stamped when the monitored item was requested (`initialAtMs`, collector clock):
+ *   the server reported that value as current when it created the item, after that request, so it
+ *   was current then — not at the collector's "now" when the notification arrives, which would lie
+ *   (and would make changes queued behind the initial value late). Only initial values are
+ *   re-stated: any other reading may be followed by newer queued ones. A re-statement does not
+ *   move the server-time baseline used to tell re-notifications from late values.
  * - BAD markers and re-statements use the collector clock, bumped past the tag's last delivered
  *   time so that (tag, time) stays unique and ordered.
  */
@@ -27,27 +47,45 @@ export class ReadingGate {
   private readonly lastValue = new Map<string, number>();
   /** Tags whose last delivered reading is an outage marker. */
   private readonly awaitingRestoration = new Set<string>();
+  private readonly droppedCounts = { repeated: 0, late: 0 };
+
+  /** Server readings dropped so far (see the class comment): re-notifications and late values. */
+  get dropped(): Readonly<{ repeated: number; late: number }> {
+    return { ...this.droppedCounts };
+  }
 
   /** Last good value of a tag (repeated in BAD markers; never used in a calculation). */
   lastValueOf(tag: string): number {
     return this.lastValue.get(tag) ?? 0;
   }
 
-  /** A reading that came from the server: the reading to deliver, or null to drop it. */
-  admit(reading: Reading, nowMs: number): Reading | null {
+  /** Newest time delivered for a tag, if any. */
+  lastDeliveredOf(tag: string): Date | null {
+    const ms = this.lastDeliveredMs.get(tag);
+    return ms === undefined ? null : new Date(ms);
+  }
+
+  /**
+   * A reading that came from the server: the reading to deliver, or null to drop it.
+   * `initialAtMs`: the reading is the initial value of a monitored item requested at that
+   * collector time (enables the one re-statement after an outage).
+   */
+  admit(reading: Reading, options: { initialAtMs?: number } = {}): Reading | null {
     const tag = reading.tag;
     const timeMs = reading.time.getTime();
-    const lastServer = this.lastServerMs.get(tag);
-    if (lastServer !== undefined && timeMs <= lastServer) {
-      if (!this.awaitingRestoration.has(tag) || reading.quality === QUALITY_BAD) return null;
-      const restated = { ...reading, time: new Date(this.nextLocalTime(tag, nowMs)) };
+    const lastDelivered = this.lastDeliveredMs.get(tag);
+    if (lastDelivered === undefined || timeMs > lastDelivered) {
+      this.record(reading, true);
+      return reading;
+    }
+    if (options.initialAtMs !== undefined && this.awaitingRestoration.has(tag) && reading.quality !== QUALITY_BAD) {
+      const restated = { ...reading, time: new Date(this.nextLocalTime(tag, options.initialAtMs)) };
       this.record(restated, false);
       return restated;
     }
-    // Newer than anything the server sent for this tag. (If the server clock is behind the
-    // collector's, it may precede an outage marker: delivered anyway, losing no data.)
-    this.record(reading, true);
-    return reading;
+    if (timeMs === this.lastServerMs.get(tag)) this.droppedCounts.repeated += 1;
+    else this.droppedCounts.late += 1;
+    return null;
   }
 
   /** An outage marker for a tag: BAD, last value repeated, collector time. */
@@ -58,9 +96,9 @@ export class ReadingGate {
     return reading;
   }
 
-  private nextLocalTime(tag: string, nowMs: number): number {
+  private nextLocalTime(tag: string, atMs: number): number {
     const floor = Math.max(this.lastDeliveredMs.get(tag) ?? -Infinity, this.lastServerMs.get(tag) ?? -Infinity);
-    return Math.max(nowMs, floor + 1);
+    return Math.max(atMs, floor + 1);
   }
 
   private record(reading: Reading, fromServerClock: boolean): void {

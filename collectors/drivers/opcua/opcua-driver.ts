@@ -50,7 +50,15 @@ export type { OpcuaAuthOption, OpcuaSecurityMode, OpcuaSecurityPolicy } from "./
  * reliable in every version (node-opcua #458, #1357, anchors §2.2); a fresh subscription costs one
  * round trip and its initial notifications re-read every tag. Those initial values repeat the last
  * sourceTimestamp when nothing changed: `ReadingGate` drops them, so no (tag, time) is delivered
- * twice.
+ * twice (right after an outage marker it re-states such a value once, stamped when the item was
+ * requested).
+ *
+ * Time order per tag (Driver contract): `ReadingGate` never lets through a reading that is not
+ * after the tag's last delivered one. After a short cut node-opcua reactivates the old session and
+ * Republishes the NotificationMessages the server sent into the dead channel *before* it emits
+ * "session_restored", so values sampled just before the outage was detected arrive after the BAD
+ * markers (stamped at detection). Such late values are dropped — delivering them would break the
+ * order, re-stamping them would falsify their time — counted (`lateReadingsDropped`) and logged.
  *
  * The connection's start and end are kept (`currentOutage`, `lastOutage`, `onOutage`) so the
  * caller writes the bitácora entries "error de comunicación del dispositivo" at detection and on
@@ -106,6 +114,12 @@ export interface OpcuaDriver extends Driver {
   readonly lastOutage: OpcuaOutage | null;
   /** The server certificate refused at the last attempt (cleared once connected). */
   readonly refusedCertificate: RefusedCertificate | null;
+  /**
+   * Server values dropped because they arrived behind a reading already delivered for their tag
+   * (e.g. replayed after the outage marker), to keep each tag in time order. Re-notifications of a
+   * value already delivered are not counted here.
+   */
+  readonly lateReadingsDropped: number;
   /** Subscribes to outage starts and ends; returns the unsubscribe function. */
   onOutage(listener: (outage: OpcuaOutage) => void): () => void;
 }
@@ -190,6 +204,8 @@ class OpcuaDriverImpl implements OpcuaDriver {
   private readonly gate = new ReadingGate();
   private readonly outages = new OutageTracker();
   private refused: RefusedCertificate | null = null;
+  /** Late drops already reported in the log since the last outage or reconnection (one warning each). */
+  private lateDropsReported = 0;
 
   constructor(options: OpcuaDriverOptions) {
     if (options.tags.length === 0) throw new Error("el driver OPC UA necesita al menos una etiqueta");
@@ -229,6 +245,10 @@ class OpcuaDriverImpl implements OpcuaDriver {
 
   get refusedCertificate(): RefusedCertificate | null {
     return this.refused;
+  }
+
+  get lateReadingsDropped(): number {
+    return this.gate.dropped.late;
   }
 
   onStatus(listener: (status: DriverStatus) => void): () => void {
@@ -472,6 +492,8 @@ class OpcuaDriverImpl implements OpcuaDriver {
           discardOldest: true,
           filter: dataChangeFilter(first.deadband),
         };
+        // The server answers with each item's value current at creation, after this request.
+        const requestedAtMs = this.now().getTime();
         const monitored = await this.withTimeout(
           subscription.monitorItems(
             group.map((item) => ({ nodeId: item.nodeId, attributeId: AttributeIds.Value })),
@@ -482,11 +504,12 @@ class OpcuaDriverImpl implements OpcuaDriver {
           "monitorItems",
         );
         if (this.stopped || generation !== this.generation) return;
-        this.attachGroupListeners(monitored, group, generation);
+        this.attachGroupListeners(monitored, group, generation, requestedAtMs);
         problems.push(...this.rejectedItems(monitored, group));
       }
 
       const closed = this.outages.end(this.now());
+      this.lateDropsReported = 0;
       this.failureStreak = 0;
       this.failuresOnClient = 0;
       this.refused = null;
@@ -513,6 +536,7 @@ class OpcuaDriverImpl implements OpcuaDriver {
           revisedMaxKeepAliveCount: subscription.maxKeepAliveCount,
           rebuildMs: Date.now() - startedMs,
           outageMs: closed?.durationMs ?? null,
+          lateReadingsDropped: this.gate.dropped.late,
         },
         "suscripción OPC UA activa",
       );
@@ -597,16 +621,41 @@ class OpcuaDriverImpl implements OpcuaDriver {
     });
   }
 
-  private attachGroupListeners(group: ClientMonitoredItemGroup, items: readonly MonitoredSpec[], generation: number): void {
+  /**
+   * `requestedAtMs`: when the group's CreateMonitoredItems was sent. The first notification of each
+   * item is its initial value (Part 4 §5.12.1.2), known current at that time; the gate uses it to
+   * re-state an unchanged value after an outage.
+   */
+  private attachGroupListeners(group: ClientMonitoredItemGroup, items: readonly MonitoredSpec[], generation: number, requestedAtMs: number): void {
+    const notified = new Set<number>();
     group.on("changed", (_item: unknown, dataValue: DataValue, index: number) => {
       if (generation !== this.generation || this.stopped) return;
       const tag = items[index]?.tag;
       if (!tag) return;
       this.watchdog.activity();
-      const now = this.now();
-      const admitted = this.gate.admit(dataValueToReading(tag, dataValue, this.gate.lastValueOf(tag), now), now.getTime());
+      const initial = !notified.has(index);
+      notified.add(index);
+      const lateBefore = this.gate.dropped.late;
+      const reading = dataValueToReading(tag, dataValue, this.gate.lastValueOf(tag), this.now());
+      const admitted = this.gate.admit(reading, initial ? { initialAtMs: requestedAtMs } : {});
       if (admitted) this.deliver([admitted]);
+      else if (this.gate.dropped.late > lateBefore) this.reportLateDrop(reading);
     });
+  }
+
+  /** A value dropped to keep its tag in time order: one warning per outage/reconnection, the rest at debug. */
+  private reportLateDrop(reading: Reading): void {
+    const fields = {
+      driver: this.name,
+      tag: reading.tag,
+      time: reading.time.toISOString(),
+      lastDelivered: this.gate.lastDeliveredOf(reading.tag)?.toISOString() ?? null,
+      lateReadingsDropped: this.gate.dropped.late,
+    };
+    const message = "valor OPC UA descartado: llegó después de una lectura posterior de la misma etiqueta (orden temporal)";
+    if (this.lateDropsReported === 0) this.logger?.warn(fields, message);
+    else this.logger?.debug(fields, message);
+    this.lateDropsReported += 1;
   }
 
   /** Items the server refused (unknown NodeId, filter not allowed…): logged, one BAD marker each. */
@@ -653,6 +702,7 @@ class OpcuaDriverImpl implements OpcuaDriver {
       return;
     }
     const opened = this.outages.begin(detail, options.start ?? this.now());
+    this.lateDropsReported = 0;
     this.setStatus("disconnected", detail);
     this.logger?.warn({ driver: this.name, detail }, "driver OPC UA desconectado");
     this.emitMarkers(this.options.tags.map((t) => t.tag));
