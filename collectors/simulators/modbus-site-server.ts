@@ -17,6 +17,7 @@ import { parseModbusConfig, type ModbusConnectionConfig } from "../drivers/modbu
 import { TANK_VARIABLES, tagName, type Site, type TankVariable } from "../../server/contracts/site";
 import type { Logger } from "../../server/platform/logger";
 import { createPrng, type Prng } from "./prng";
+import { siteStatusPoints, statusPointValue, UCC_ELEMENT_KEY, type StatusSource } from "./status-points";
 import {
   createSiteModel,
   stepSiteModel,
@@ -51,6 +52,20 @@ import {
  * dispensers, then its ducts. The demo site: 1 = EDS-0001 gauge, 2–5 = DISP-0001…0004,
  * 6 = TDA-0001 gauge, 7 = SMD-DUC-TRA-0001, 8 = SMD-DUC-CAR-0001.
  *
+ * Status points (`map.status`, kept apart from the measurement points above so the existing
+ * register lists and collector configurations do not change; `status-points.ts`):
+ *
+ *   unit  device                         table              address            value
+ *   gauge tank gauge (as above)          discrete (FC 02)   t                  calibration_valid  bool  1 while the
+ *                                                                              tank's calibration is valid (A30-MS-12)
+ *   n+1…  UCC of an installation         discrete (FC 02)   0                  ups_on_battery     bool  1 while the UPS
+ *         (`<installationKey>/UCC`, one                                        runs on battery (mains lost)
+ *          per installation, after every discrete           1                  emergency_stop     bool  1 while the
+ *          field device)                                                       emergency-stop input is set
+ *
+ * The demo site: 9 = EDS-0001/UCC, 10 = TDA-0001/UCC (tags `EDS-0001/UCC/ups_on_battery`…).
+ * While the site has no mains power (`stopListening`) the port is closed.
+ *
  * Byte order: gauges and dispensers big-endian (ABCD); duct flow computers word-swapped (CDAB), as
  * many flow computers ship, so the demo exercises both paths end to end.
  *
@@ -72,7 +87,7 @@ const SCRATCH_HOLDING_START = 1000;
 const SCRATCH_SIZE = 100;
 const EVENT_BUFFER_SIZE = 10_000;
 
-export type ModbusSiteDeviceKind = "tank-gauge" | "dispenser" | "duct-meter";
+export type ModbusSiteDeviceKind = "tank-gauge" | "dispenser" | "duct-meter" | "ucc";
 export type MeterVariable = "volume_total_l" | "net_volume_total_l" | "flow_lpm" | "in_operation";
 
 export interface ModbusSiteDevice {
@@ -87,7 +102,9 @@ export interface ModbusSiteDevice {
 
 export type ModbusPointSource =
   | { kind: "tank"; installationKey: string; tankKey: string; variable: TankVariable }
-  | { kind: "meter"; installationKey: string; elementKey: string; variable: MeterVariable };
+  | { kind: "meter"; installationKey: string; elementKey: string; variable: MeterVariable }
+  /** A status point (`map.status` only): `kind` "calibration" or "ucc". */
+  | StatusSource;
 
 export interface ModbusRegisterPoint {
   unitId: number;
@@ -103,8 +120,15 @@ export interface ModbusRegisterPoint {
 }
 
 export interface ModbusRegisterMap {
+  /** Field devices (tank gauges, dispensers, duct meters). */
   devices: ModbusSiteDevice[];
+  /** Measurement points of the field devices. */
   points: ModbusRegisterPoint[];
+  /**
+   * Status points (alarm inputs, not measurements): the tank gauges' calibration_valid bits and
+   * the UCC units (`devices`: only the UCC units, which the field devices list does not hold).
+   */
+  status: { devices: ModbusSiteDevice[]; points: ModbusRegisterPoint[] };
 }
 
 const TANK_UNITS: Record<TankVariable, string> = {
@@ -209,7 +233,57 @@ export function siteModbusRegisterMap(site: Site): ModbusRegisterMap {
       meterDevice(duct.measurementSystemKey, "duct-meter", `Computador de flujo del ducto ${duct.key}`, "CDAB", [duct.key]);
     }
   }
-  return { devices, points };
+  const statusDevices: ModbusSiteDevice[] = [];
+  const statusPoints: ModbusRegisterPoint[] = [];
+  const uccUnits = new Map<string, ModbusSiteDevice>();
+  for (const installation of site.installations) {
+    const device: ModbusSiteDevice = {
+      unitId: nextUnit(),
+      key: `${installation.key}/${UCC_ELEMENT_KEY}`,
+      kind: "ucc",
+      installationKey: installation.key,
+      description: `Unidad central de control de ${installation.key} (UPS y paro de emergencia)`,
+      order: "ABCD",
+    };
+    statusDevices.push(device);
+    uccUnits.set(installation.key, device);
+  }
+  for (const point of siteStatusPoints(site)) {
+    const { tag, ...source } = point;
+    if (source.kind === "calibration") {
+      const gauge = devices.find((d) => d.kind === "tank-gauge" && d.installationKey === source.installationKey);
+      const installation = site.installations.find((i) => i.key === source.installationKey);
+      const t = installation?.tanks.findIndex((k) => k.key === source.tankKey) ?? -1;
+      if (!gauge || t < 0) continue;
+      statusPoints.push({
+        unitId: gauge.unitId,
+        deviceKey: gauge.key,
+        table: "discrete",
+        address: t,
+        type: "bool",
+        order: gauge.order,
+        tag,
+        units: "",
+        description: `${source.tankKey}: calibración vigente`,
+        source,
+      });
+      continue;
+    }
+    const ucc = uccUnits.get(source.installationKey)!;
+    statusPoints.push({
+      unitId: ucc.unitId,
+      deviceKey: ucc.key,
+      table: "discrete",
+      address: source.variable === "ups_on_battery" ? 0 : 1,
+      type: "bool",
+      order: ucc.order,
+      tag,
+      units: "",
+      description: source.variable === "ups_on_battery" ? "UPS en batería (falla de energía)" : "paro de emergencia activo",
+      source,
+    });
+  }
+  return { devices, points, status: { devices: statusDevices, points: statusPoints } };
 }
 
 export interface DemoModbusCollectorOptions {
@@ -222,13 +296,20 @@ export interface DemoModbusCollectorOptions {
    * interleave two series.
    */
   tanks?: boolean;
+  /**
+   * Also read the status points: the UCC units and, on the tank gauges read, their
+   * calibration_valid bits (with `tanks` false a gauge is then read for those bits only). Default false.
+   */
+  status?: boolean;
 }
 
 /** The collector config that reads the simulator's register map (one device per unit id). */
 export function demoModbusCollectorConfig(site: Site, port: number, options: DemoModbusCollectorOptions = {}): ModbusConnectionConfig {
   const map = siteModbusRegisterMap(site);
-  const devices = map.devices
-    .filter((device) => options.tanks === true || device.kind !== "tank-gauge")
+  const status = options.status === true;
+  const allPoints = status ? [...map.points, ...map.status.points] : map.points;
+  const devices = [...map.devices, ...(status ? map.status.devices : [])]
+    .filter((device) => options.tanks === true || status || device.kind !== "tank-gauge")
     .map((device) => ({
       key: device.key,
       host: options.host ?? "127.0.0.1",
@@ -238,8 +319,8 @@ export function demoModbusCollectorConfig(site: Site, port: number, options: Dem
       pollGroups: [
         {
           intervalMs: options.intervalMs ?? 1000,
-          items: map.points
-            .filter((point) => point.unitId === device.unitId)
+          items: allPoints
+            .filter((point) => point.unitId === device.unitId && (options.tanks === true || point.source.kind !== "tank"))
             .map((point) => ({ tag: point.tag, table: point.table, address: point.address, type: point.type, order: point.order })),
         },
       ],
@@ -311,6 +392,12 @@ export interface ModbusSiteServer {
   setUnitFault(unitId: number, fault: ModbusUnitFault | null): void;
   /** Destroys every client connection (a network blip); the server keeps listening. */
   dropConnections(): void;
+  /** Whether the port accepts connections (false between `stopListening` and `startListening`). */
+  readonly listening: boolean;
+  /** Powers the gateway off: every connection is destroyed and the port closed. */
+  stopListening(): Promise<void>;
+  /** Powers it on again: listens on the same port. */
+  startListening(): Promise<void>;
   readonly stats: Readonly<ModbusSiteServerStats>;
   stop(): Promise<void>;
 }
@@ -399,7 +486,7 @@ export async function startModbusSiteServer(options: ModbusSiteServerOptions): P
 
   // ── register images ──
   const units = new Map<number, UnitImage>();
-  for (const device of map.devices) {
+  for (const device of [...map.devices, ...map.status.devices]) {
     const cells = new Map<ModbusTable, Map<number, Cell>>([
       ["coil", new Map()],
       ["discrete", new Map()],
@@ -419,7 +506,7 @@ export async function startModbusSiteServer(options: ModbusSiteServerOptions): P
       frozen: null,
     });
   }
-  for (const point of map.points) {
+  for (const point of [...map.points, ...map.status.points]) {
     const table = units.get(point.unitId)?.cells.get(point.table);
     for (let word = 0; word < registerCount(point.type); word += 1) table?.set(point.address + word, { kind: "point", point, word });
   }
@@ -430,6 +517,7 @@ export async function startModbusSiteServer(options: ModbusSiteServerOptions): P
       const tank = snapshot.state.tanks.find((t) => t.spec.installationKey === source.installationKey && t.spec.tankKey === source.tankKey);
       return tank ? tank.measured[source.variable] : Number.NaN;
     }
+    if (source.kind === "calibration" || source.kind === "ucc") return statusPointValue(source, snapshot.state) ? 1 : 0;
     const op = snapshot.state.operations.find((o) => o.installationKey === source.installationKey && o.elementKey === source.elementKey);
     const total = snapshot.totals.get(meterKey(source.installationKey, source.elementKey)) ?? { grossL: 0, netMl: 0 };
     switch (source.variable) {
@@ -576,15 +664,24 @@ export async function startModbusSiteServer(options: ModbusSiteServerOptions): P
     socket.on("close", () => sockets.delete(socket));
   });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port, host, () => {
-      server.off("error", reject);
-      resolve();
+  const listen = (onPort: number): Promise<void> =>
+    new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(onPort, host, () => {
+        server.off("error", reject);
+        resolve();
+      });
     });
-  });
+  await listen(options.port);
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : options.port;
+  let listening = true;
+  const closeListener = (): Promise<void> =>
+    new Promise<void>((resolve) => {
+      // The callback also runs (with ERR_SERVER_NOT_RUNNING) when the server was not listening.
+      server.close(() => resolve());
+      for (const socket of sockets) socket.destroy();
+    });
 
   let timer: NodeJS.Timeout | null = null;
   if (ownState && tickMs > 0) {
@@ -642,15 +739,30 @@ export async function startModbusSiteServer(options: ModbusSiteServerOptions): P
     dropConnections() {
       for (const socket of sockets) socket.destroy();
     },
+    get listening() {
+      return listening;
+    },
+    async stopListening() {
+      if (!listening) return;
+      listening = false;
+      await closeListener();
+      logger?.info({ host, port }, "simulador Modbus del sitio apagado");
+    },
+    async startListening() {
+      if (stopped) throw new Error("el simulador Modbus ya se detuvo");
+      if (listening) return;
+      await listen(port);
+      listening = true;
+      logger?.info({ host, port }, "simulador Modbus del sitio encendido");
+    },
     async stop() {
       if (stopped) return;
       stopped = true;
+      listening = false;
       if (timer) clearInterval(timer);
       detachShared?.();
       eventListeners.clear();
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      for (const socket of sockets) socket.destroy();
-      await closed;
+      await closeListener();
       logger?.info({ host, port }, "simulador Modbus del sitio detenido");
     },
   };

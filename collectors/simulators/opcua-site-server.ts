@@ -12,20 +12,16 @@ import {
   standardUnits,
   StatusCodes,
   type EUInformation,
+  type UAObject,
   type UAVariable,
 } from "node-opcua";
 import { TANK_VARIABLES, tagName, type Site, type TankVariable } from "../../server/contracts/site";
 import type { Logger } from "../../server/platform/logger";
-import { createPrng, type Prng } from "./prng";
-import {
-  createSiteModel,
-  stepSiteModel,
-  withSensorFault,
-  type SensorFault,
-  type SiteEvent,
-  type SiteModelConfig,
-  type SiteModelState,
-} from "./site-model";
+import { createSiteModelRunner, type SiteModelHandle } from "./model-runner";
+import type { SiteModelConfig } from "./site-model";
+import { siteStatusPoints, statusPointValue, UCC_ELEMENT_KEY } from "./status-points";
+
+export type { SiteModelHandle } from "./model-runner";
 
 /**
  * The demo site's OPC UA server: the site model behind a real node-opcua server, as a tank-gauge
@@ -48,6 +44,20 @@ import {
  * Restarts: `restart()` (or `stopEndpoint()` + `startEndpoint()`) closes the OPC UA endpoint and
  * opens a new one on the same port with the same certificate (same `pkiDir`), while the site model
  * keeps running, so a collector's trust in the certificate survives and its values continue.
+ *
+ * Status points (`statusPoints: true`, as `startSiteSimulators` runs it), Boolean variables in
+ * addition to the tank variables above (`tags` and `siteOpcuaTags` do not list them; see
+ * `statusTags` / `siteOpcuaStatusTags`):
+ *
+ *   Objects/<installationKey>/<tankKey>/calibration_valid   true while the tank's calibration is
+ *                                                           valid (A30-ALM-01 type 1, A30-MS-12)
+ *   Objects/<installationKey>/UCC/ups_on_battery            the UCC's UPS runs on battery (mains
+ *                                                           lost, A30-ALM-01 type 8)
+ *   Objects/<installationKey>/UCC/emergency_stop            emergency-stop input (A30-ALM-01 type 11)
+ *
+ * with string NodeIds `ns=<idx>;s=<tag>` like the tank variables (the UCC folder is
+ * `s=<installationKey>/UCC`). Off by default so the address space of a bare server stays the one
+ * older collectors browse.
  */
 
 export interface OpcuaSiteServerOptions {
@@ -82,6 +92,8 @@ export interface OpcuaSiteServerOptions {
   securityModes?: ReadonlyArray<SimulatorSecurityMode>;
   /** Security policies offered. Default None, Basic256Sha256 and Aes128_Sha256_RsaOaep. */
   securityPolicies?: ReadonlyArray<SimulatorSecurityPolicy>;
+  /** Also publish the status points (calibration_valid, UCC/ups_on_battery, UCC/emergency_stop). Default false. */
+  statusPoints?: boolean;
 }
 
 export type SimulatorSecurityMode = "None" | "Sign" | "SignAndEncrypt";
@@ -92,25 +104,15 @@ export interface OpcuaTag {
   nodeId: string;
 }
 
-export interface SiteModelHandle {
-  /** Current model state (noise-free `truth` and published `measured` values per tank). */
-  readonly state: SiteModelState;
-  /** Events of the last hours (ring buffer), oldest first. */
-  readonly events: readonly SiteEvent[];
-  onEvents(listener: (events: SiteEvent[]) => void): () => void;
-  /** Steps the model now by `dtS` simulated seconds and publishes the values (tests; the timer keeps running). */
-  advance(dtS: number): void;
-  /** Sets or clears (null) a sensor fault on one tag; takes effect at the next tick. */
-  setFault(tag: string, fault: SensorFault | null): void;
-}
-
 export interface OpcuaSiteServer {
   endpointUrl: string;
   port: number;
   namespaceUri: string;
   namespaceIndex: number;
-  /** Every published tag with its NodeId (`ns=<idx>;s=<tag>`). */
+  /** Every published tank tag with its NodeId (`ns=<idx>;s=<tag>`). */
   tags: OpcuaTag[];
+  /** The status points with their NodeIds (`ns=<idx>;s=<tag>`); empty without `statusPoints`. */
+  statusTags: OpcuaTag[];
   model: SiteModelHandle;
   /** DER of the server's application instance certificate; the same across restarts (same pkiDir). */
   certificate: Buffer;
@@ -127,7 +129,6 @@ export interface OpcuaSiteServer {
   stop(): Promise<void>;
 }
 
-const EVENT_BUFFER_SIZE = 10_000;
 const KILOGRAM_PER_CUBIC_METRE = makeEUInformation("KMQ", "kg/m³", "kilogram per cubic metre");
 
 function variableUnits(variable: TankVariable): EUInformation {
@@ -140,6 +141,11 @@ function variableUnits(variable: TankVariable): EUInformation {
     case "density_kg_m3":
       return KILOGRAM_PER_CUBIC_METRE;
   }
+}
+
+/** `nsu=` form of the status points' NodeIds (`statusPoints: true`). */
+export function siteOpcuaStatusTags(site: Site): OpcuaTag[] {
+  return siteStatusPoints(site).map((point) => ({ tag: point.tag, nodeId: `nsu=${site.opcua.namespaceUri};s=${point.tag}` }));
 }
 
 /** `nsu=` form of a tank variable's NodeId; resolvable without knowing the server's namespace index. */
@@ -171,6 +177,7 @@ function sameSecret(a: string, b: string): boolean {
 interface Endpoint {
   server: OPCUAServer;
   variables: Map<string, UAVariable>;
+  statusVariables: Map<string, UAVariable>;
   namespaceIndex: number;
   port: number;
 }
@@ -178,11 +185,7 @@ interface Endpoint {
 export async function startOpcuaSiteServer(options: OpcuaSiteServerOptions): Promise<OpcuaSiteServer> {
   const { site, logger } = options;
   const host = options.host ?? "127.0.0.1";
-  const tickMs = options.tickMs ?? 1000;
   const speed = options.speed ?? 1;
-  const now = options.now ?? Date.now;
-  if (!(tickMs > 0)) throw new RangeError(`tickMs debe ser > 0: ${tickMs}`);
-  if (!(speed > 0)) throw new RangeError(`speed debe ser > 0: ${speed}`);
   const users = options.users ?? [];
   const allowAnonymous = options.allowAnonymous ?? users.length === 0;
   const policies = options.securityPolicies ?? ["None", "Basic256Sha256", "Aes128_Sha256_RsaOaep"];
@@ -193,20 +196,17 @@ export async function startOpcuaSiteServer(options: OpcuaSiteServerOptions): Pro
     options.pkiDir ?? path.join(os.tmpdir(), "aforo-opcua-pki", `simulator-${site.opcua.namespaceUri.replace(/[^A-Za-z0-9_-]+/g, "_")}`);
   const advertisedHost = host === "0.0.0.0" || host === "::" ? os.hostname() : host;
 
-  const rng: Prng = createPrng(options.seed ?? 1);
-  let lastWallMs = now();
-  let state = createSiteModel(site, { startTimeMs: lastWallMs, rng, config: options.modelConfig });
-  const events: SiteEvent[] = [];
-  const eventListeners = new Set<(events: SiteEvent[]) => void>();
   const tagSet = new Set<string>();
   for (const installation of site.installations) {
     for (const tank of installation.tanks) for (const variable of TANK_VARIABLES) tagSet.add(tagName(installation.key, tank.key, variable));
   }
+  const statusPoints = options.statusPoints === true ? siteStatusPoints(site) : [];
 
   let endpoint: Endpoint | null = null;
 
   const publish = (): void => {
     if (!endpoint) return;
+    const state = runner.handle.state;
     const sourceTimestamp = new Date(state.timeMs);
     for (const tank of state.tanks) {
       for (const variable of TANK_VARIABLES) {
@@ -214,18 +214,23 @@ export async function startOpcuaSiteServer(options: OpcuaSiteServerOptions): Pro
         node?.setValueFromSource({ dataType: DataType.Double, value: tank.measured[variable] }, StatusCodes.Good, sourceTimestamp);
       }
     }
+    for (const point of statusPoints) {
+      const node = endpoint.statusVariables.get(point.tag);
+      node?.setValueFromSource({ dataType: DataType.Boolean, value: statusPointValue(point, state) }, StatusCodes.Good, sourceTimestamp);
+    }
   };
 
-  const advance = (dtS: number): void => {
-    const result = stepSiteModel(state, dtS, rng);
-    state = result.state;
-    if (result.events.length > 0) {
-      events.push(...result.events);
-      if (events.length > EVENT_BUFFER_SIZE) events.splice(0, events.length - EVENT_BUFFER_SIZE);
-      for (const listener of eventListeners) listener(result.events);
-    }
-    publish();
-  };
+  const runner = createSiteModelRunner({
+    site,
+    tickMs: options.tickMs,
+    speed,
+    seed: options.seed,
+    modelConfig: options.modelConfig,
+    now: options.now,
+    logger,
+    onChange: publish,
+  });
+  const model: SiteModelHandle = runner.handle;
 
   /** One OPC UA server instance; the same pkiDir gives the same certificate every time. */
   const openEndpoint = async (port: number): Promise<Endpoint> => {
@@ -266,18 +271,21 @@ export async function startOpcuaSiteServer(options: OpcuaSiteServerOptions): Pro
       if (!addressSpace) throw new Error("el servidor OPC UA no creó su espacio de direcciones");
       const namespace = addressSpace.registerNamespace(site.opcua.namespaceUri);
       const variables = new Map<string, UAVariable>();
+      const folders = new Map<string, UAObject>();
       for (const installation of site.installations) {
         const installationFolder = namespace.addFolder(addressSpace.rootFolder.objects, {
           browseName: installation.key,
           nodeId: `s=${installation.key}`,
         });
+        folders.set(installation.key, installationFolder);
         for (const tank of installation.tanks) {
           const tankFolder = namespace.addFolder(installationFolder, {
             browseName: tank.key,
             nodeId: `s=${installation.key}/${tank.key}`,
             description: tank.description,
           });
-          const tankState = state.tanks.find((t) => t.spec.installationKey === installation.key && t.spec.tankKey === tank.key);
+          folders.set(`${installation.key}/${tank.key}`, tankFolder);
+          const tankState = model.state.tanks.find((t) => t.spec.installationKey === installation.key && t.spec.tankKey === tank.key);
           if (!tankState) throw new Error(`tanque ${tank.key} ausente del modelo`);
           for (const variable of TANK_VARIABLES) {
             const tag = tagName(installation.key, tank.key, variable);
@@ -303,7 +311,33 @@ export async function startOpcuaSiteServer(options: OpcuaSiteServerOptions): Pro
           }
         }
       }
-      const opened: Endpoint = { server, variables, namespaceIndex: namespace.index, port };
+      const statusVariables = new Map<string, UAVariable>();
+      for (const point of statusPoints) {
+        const parentKey = point.kind === "calibration" ? `${point.installationKey}/${point.tankKey}` : `${point.installationKey}/${UCC_ELEMENT_KEY}`;
+        let parent = folders.get(parentKey);
+        if (!parent && point.kind === "ucc") {
+          const installationFolder = folders.get(point.installationKey);
+          if (!installationFolder) throw new Error(`carpeta de ${point.installationKey} ausente`);
+          parent = namespace.addFolder(installationFolder, {
+            browseName: UCC_ELEMENT_KEY,
+            nodeId: `s=${parentKey}`,
+            description: `Unidad central de control de ${point.installationKey}`,
+          });
+          folders.set(parentKey, parent);
+        }
+        if (!parent) throw new Error(`nodo padre de ${point.tag} ausente`);
+        const node = namespace.addVariable({
+          componentOf: parent,
+          browseName: point.tag.slice(point.tag.lastIndexOf("/") + 1),
+          nodeId: `s=${point.tag}`,
+          dataType: "Boolean",
+          accessLevel: "CurrentRead",
+          userAccessLevel: "CurrentRead",
+          minimumSamplingInterval: 0,
+        });
+        statusVariables.set(point.tag, node);
+      }
+      const opened: Endpoint = { server, variables, statusVariables, namespaceIndex: namespace.index, port };
       endpoint = opened;
       publish();
       await server.start();
@@ -323,7 +357,6 @@ export async function startOpcuaSiteServer(options: OpcuaSiteServerOptions): Pro
     if (current) await current.server.shutdown(0);
   };
 
-  let timer: NodeJS.Timeout | null = null;
   let stopped = false;
   const first = await openEndpoint(options.port);
   const port = first.port;
@@ -331,38 +364,11 @@ export async function startOpcuaSiteServer(options: OpcuaSiteServerOptions): Pro
   const certificate = Buffer.from(first.server.getCertificate());
   const endpointUrl = `opc.tcp://${host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host}:${port}`;
 
-  timer = setInterval(() => {
-    // Simulated time follows the wall clock × speed, so at speed 1 the model's time (and the
-    // sourceTimestamp) is real time however late the timer fires.
-    const wallMs = now();
-    const dtS = ((wallMs - lastWallMs) / 1000) * speed;
-    lastWallMs = wallMs;
-    try {
-      advance(dtS);
-    } catch (error) {
-      logger?.error({ err: error }, "error en el paso del simulador");
-    }
-  }, tickMs);
+  // Simulated time follows the wall clock × speed, so at speed 1 the model's time (and the
+  // sourceTimestamp) is real time however late the timer fires.
+  runner.start();
 
   logger?.info({ endpointUrl, tags: tagSet.size, speed, policies, modes, users: users.length, allowAnonymous }, "simulador OPC UA del sitio iniciado");
-
-  const model: SiteModelHandle = {
-    get state() {
-      return state;
-    },
-    get events() {
-      return events;
-    },
-    onEvents(listener) {
-      eventListeners.add(listener);
-      return () => eventListeners.delete(listener);
-    },
-    advance,
-    setFault(tag, fault) {
-      if (!tagSet.has(tag)) throw new Error(`etiqueta desconocida: ${tag}`);
-      state = withSensorFault(state, tag, fault);
-    },
-  };
 
   const stopEndpoint = async (): Promise<void> => {
     if (!endpoint) return;
@@ -384,6 +390,7 @@ export async function startOpcuaSiteServer(options: OpcuaSiteServerOptions): Pro
     namespaceUri: site.opcua.namespaceUri,
     namespaceIndex,
     tags: [...tagSet].map((tag) => ({ tag, nodeId: `ns=${namespaceIndex};s=${tag}` })),
+    statusTags: statusPoints.map((point) => ({ tag: point.tag, nodeId: `ns=${namespaceIndex};s=${point.tag}` })),
     model,
     certificate,
     certificateThumbprint: createHash("sha1").update(certificate).digest("hex"),
@@ -401,8 +408,7 @@ export async function startOpcuaSiteServer(options: OpcuaSiteServerOptions): Pro
     async stop() {
       if (stopped) return;
       stopped = true;
-      if (timer) clearInterval(timer);
-      eventListeners.clear();
+      runner.stop();
       await closeEndpoint();
       logger?.info({ endpointUrl }, "simulador OPC UA del sitio detenido");
     },

@@ -29,6 +29,19 @@ import { exponential, uniform, type Prng } from "./prng";
  * Operations are emitted as start/end events (ground truth for the operation detection of later
  * issues). In Anexo 30 terms a tanker delivery and a pipeline receipt are *recepciones* (direction
  * "in"); a hose sale and a truck loading are *entregas* (direction "out").
+ *
+ * Site conditions (`state.conditions`, set with the pure `with…` functions, never by a clock):
+ *   powerFailure   mains power lost (A30-ALM-01 type 8): pumps, dispensers and valves are off, so
+ *                  the operations in progress end at once (reason "power-failure") and none starts
+ *                  until power returns. The simulators do not even step the model while they are
+ *                  dark (`skipSiteModelTime` moves its clock over the outage): the plant keeps its
+ *                  physical state — levels, volumes, temperatures — across a power failure.
+ *   upsOnBattery   the UCC's UPS runs on its battery (it notices a mains loss first).
+ *   emergencyStop  emergency-stop input (A30-ALM-01 type 11): like a power failure for the plant
+ *                  (operations end with reason "emergency-stop", none starts while active) but the
+ *                  model keeps stepping (temperatures follow the ambient).
+ *   calibrationExpired  tanks (`<installationKey>/<tankKey>`) whose calibration is no longer valid
+ *                  (A30-ALM-01 type 1, A30-MS-12); the gauge reports it, the physics ignore it.
  */
 
 export const REFERENCE_TEMPERATURE_C = 15;
@@ -195,6 +208,22 @@ export type SensorFault =
   /** The gauge reports an impossible value (e.g. beyond the shell height). */
   | { kind: "out-of-range"; value: number };
 
+/** Site-level conditions (faults as data); see the module comment. */
+export interface SiteConditions {
+  readonly powerFailure: boolean;
+  readonly upsOnBattery: boolean;
+  readonly emergencyStop: boolean;
+  /** `<installationKey>/<tankKey>` of the tanks whose calibration expired, sorted. */
+  readonly calibrationExpired: readonly string[];
+}
+
+export const NORMAL_SITE_CONDITIONS: SiteConditions = {
+  powerFailure: false,
+  upsOnBattery: false,
+  emergencyStop: false,
+  calibrationExpired: [],
+};
+
 export interface SiteModelState {
   /** Simulated time, epoch milliseconds. */
   timeMs: number;
@@ -206,6 +235,8 @@ export interface SiteModelState {
   nextOperationSeq: number;
   /** Sensor faults by tag name. */
   faults: Readonly<Record<string, SensorFault>>;
+  /** Power, UPS, emergency stop and calibration validity. */
+  conditions: SiteConditions;
 }
 
 interface OperationEventBase {
@@ -227,10 +258,15 @@ export type SiteEvent =
       netVolumeMl: number;
       netVolumeL: number;
       grossVolumeL: number;
-      /** "tank-limit": stopped at the fondaje (out) or the operating maximum (in). */
-      reason: "completed" | "tank-limit";
+      /**
+       * "tank-limit": stopped at the fondaje (out) or the operating maximum (in);
+       * "power-failure" / "emergency-stop": the plant stopped while it was running.
+       */
+      reason: OperationEndReason;
     })
   | { type: "delivery-ordered"; timeMs: number; installationKey: string; tankKey: string; dueTimeMs: number };
+
+export type OperationEndReason = "completed" | "tank-limit" | "power-failure" | "emergency-stop";
 
 export interface StepResult {
   state: SiteModelState;
@@ -285,6 +321,7 @@ export function createSiteModel(site: Site, options: CreateSiteModelOptions): Si
     operations: [],
     nextOperationSeq: 1,
     faults: {},
+    conditions: NORMAL_SITE_CONDITIONS,
   };
   updateSensors(state, null, rng);
   return state;
@@ -337,6 +374,9 @@ export function stepSiteModel(state: SiteModelState, dtS: number, rng: Prng): St
     operations: state.operations.map((o) => ({ ...o })),
   };
   const events: SiteEvent[] = [];
+  // A state built while the plant was stopped may still list operations: they end first.
+  const halt = haltReason(next.conditions);
+  if (halt) haltOperations(next, halt, events);
   let remainingS = dtS;
   while (remainingS > 1e-9) {
     const substepS = Math.min(remainingS, next.config.maxSubstepS);
@@ -345,6 +385,107 @@ export function stepSiteModel(state: SiteModelState, dtS: number, rng: Prng): St
   }
   updateSensors(next, state, rng);
   return { state: next, events };
+}
+
+/**
+ * Mains power lost (`failed` true) or back. Losing it ends every operation in progress at the
+ * state's time (reason "power-failure": what was moved until then stays moved); while it is lost
+ * `stepSiteModel` starts none. Does not touch the UPS flag (`withUpsOnBattery`).
+ */
+export function withPowerFailure(state: SiteModelState, failed: boolean): StepResult {
+  return withHalt(state, { ...state.conditions, powerFailure: failed });
+}
+
+/** The UCC's UPS on battery (true) or on mains (false). Only a status; the plant ignores it. */
+export function withUpsOnBattery(state: SiteModelState, onBattery: boolean): SiteModelState {
+  if (state.conditions.upsOnBattery === onBattery) return state;
+  return { ...state, conditions: { ...state.conditions, upsOnBattery: onBattery } };
+}
+
+/**
+ * Emergency-stop input set (true) or reset (false). Setting it ends every operation in progress
+ * (reason "emergency-stop"); while it is set `stepSiteModel` starts none.
+ */
+export function withEmergencyStop(state: SiteModelState, active: boolean): StepResult {
+  return withHalt(state, { ...state.conditions, emergencyStop: active });
+}
+
+/** Marks a tank's calibration expired (true) or valid again (false). Throws on an unknown tank. */
+export function withCalibrationExpired(state: SiteModelState, installationKey: string, tankKey: string, expired: boolean): SiteModelState {
+  if (!state.tanks.some((t) => t.spec.installationKey === installationKey && t.spec.tankKey === tankKey)) {
+    throw new Error(`tanque desconocido: ${installationKey}/${tankKey}`);
+  }
+  const key = `${installationKey}/${tankKey}`;
+  const current = state.conditions.calibrationExpired;
+  if (current.includes(key) === expired) return state;
+  const calibrationExpired = expired ? [...current, key].sort() : current.filter((k) => k !== key);
+  return { ...state, conditions: { ...state.conditions, calibrationExpired } };
+}
+
+/** Whether the tank's calibration is valid (not marked expired). */
+export function isCalibrationValid(state: SiteModelState, installationKey: string, tankKey: string): boolean {
+  return !state.conditions.calibrationExpired.includes(`${installationKey}/${tankKey}`);
+}
+
+/** Why the plant is stopped (no operation runs), or null when it runs. */
+export function haltReason(conditions: SiteConditions): "power-failure" | "emergency-stop" | null {
+  if (conditions.powerFailure) return "power-failure";
+  if (conditions.emergencyStop) return "emergency-stop";
+  return null;
+}
+
+/**
+ * Moves the model's clock `dtS` simulated seconds ahead without any physics, random draw or sensor
+ * update: the interval a powered-off plant (and its dark gauges) spends standing still. Orders and
+ * truck arrivals that fell due in the gap happen at the next `stepSiteModel` after power returns.
+ */
+export function skipSiteModelTime(state: SiteModelState, dtS: number): SiteModelState {
+  if (!Number.isFinite(dtS) || dtS < 0) throw new RangeError(`dtS debe ser un número ≥ 0: ${dtS}`);
+  if (dtS === 0) return state;
+  return { ...state, timeMs: state.timeMs + dtS * 1000 };
+}
+
+function withHalt(state: SiteModelState, conditions: SiteConditions): StepResult {
+  const next: SiteModelState = { ...state, conditions };
+  const events: SiteEvent[] = [];
+  const reason = haltReason(conditions);
+  if (reason && next.operations.length > 0) {
+    next.operations = next.operations.map((o) => ({ ...o }));
+    next.installations = next.installations.map((i) => ({ ...i }));
+    haltOperations(next, reason, events);
+  }
+  return { state: next, events };
+}
+
+/** Ends every operation in progress now (mutates `s`, whose operations/installations are copies). */
+function haltOperations(s: SiteModelState, reason: "power-failure" | "emergency-stop", events: SiteEvent[]): void {
+  if (s.operations.length === 0) return;
+  for (const op of s.operations) events.push(operationEndEvent(s, op, reason));
+  const trucksDone = s.operations.filter((op) => op.operation === "truck-loading");
+  s.operations = [];
+  // The bay waits for the next truck as after a completed loading (drawn at the next step).
+  for (const op of trucksDone) {
+    const installation = s.installations.find((i) => i.key === op.installationKey);
+    if (installation) installation.nextTruckAtMs = null;
+  }
+}
+
+function operationEndEvent(s: SiteModelState, op: ActiveOperation, reason: OperationEndReason): SiteEvent {
+  return {
+    type: "operation-end",
+    id: op.id,
+    operation: op.operation,
+    direction: op.direction,
+    timeMs: s.timeMs,
+    startTimeMs: op.startTimeMs,
+    installationKey: op.installationKey,
+    tankKey: op.tankKey,
+    elementKey: op.elementKey,
+    netVolumeMl: op.movedNetMl,
+    netVolumeL: op.movedNetMl / 1000,
+    grossVolumeL: op.movedGrossL,
+    reason,
+  };
 }
 
 /** Sets (or with `null` clears) a sensor fault on one tag. */
@@ -406,6 +547,8 @@ function substep(s: SiteModelState, dtS: number, rng: Prng, events: SiteEvent[])
     tank.temperatureC += (targetC - tank.temperatureC) * (1 - Math.exp(-dtS / tauS));
   }
 
+  // Power failure / emergency stop: no operation starts (and none is running: they were ended).
+  if (haltReason(s.conditions)) return;
   startSales(s, dtS, rng, events);
   for (const installation of s.installations) {
     if (installation.outletDuctKey) startTruckLoading(s, installation, installation.outletDuctKey, rng, events);
@@ -619,21 +762,7 @@ function applyFlows(s: SiteModelState, dtS: number, rng: Prng, events: SiteEvent
     const completed = op.movedGrossL >= op.targetGrossL - 1e-9;
     if (completed || limited) {
       finished.push(op);
-      events.push({
-        type: "operation-end",
-        id: op.id,
-        operation: op.operation,
-        direction: op.direction,
-        timeMs: s.timeMs,
-        startTimeMs: op.startTimeMs,
-        installationKey: op.installationKey,
-        tankKey: op.tankKey,
-        elementKey: op.elementKey,
-        netVolumeMl: op.movedNetMl,
-        netVolumeL: op.movedNetMl / 1000,
-        grossVolumeL: op.movedGrossL,
-        reason: completed ? "completed" : "tank-limit",
-      });
+      events.push(operationEndEvent(s, op, completed ? "completed" : "tank-limit"));
     }
   }
   if (finished.length === 0) return;

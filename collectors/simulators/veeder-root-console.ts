@@ -12,11 +12,10 @@ import {
   type DeliveryInput,
   type TankInventoryInput,
 } from "../drivers/veeder-root/parse";
-import { TANK_VARIABLES, tagName, type Site, type SiteInstallation } from "../../server/contracts/site";
+import type { Site, SiteInstallation } from "../../server/contracts/site";
 import type { Logger } from "../../server/platform/logger";
-import type { SiteModelHandle } from "./opcua-site-server";
-import { createPrng, type Prng } from "./prng";
-import { createSiteModel, stepSiteModel, withSensorFault, type SiteEvent, type SiteModelConfig, type SiteModelState, type TankState } from "./site-model";
+import { createSiteModelRunner, type SiteModelHandle } from "./model-runner";
+import type { SiteEvent, SiteModelConfig, TankState } from "./site-model";
 
 /**
  * A Veeder-Root TLS console over TCP, driven by the site model: the automatic tank gauge of one
@@ -34,7 +33,14 @@ import { createSiteModel, stepSiteModel, withSensorFault, type SiteEvent, type S
  *
  * Report and delivery stamps use the model's simulated time in the installation's time zone.
  * Faults for the collector's tests: corrupt checksum, no reply, slow reply, noise before the
- * answer, connection closed on the next command.
+ * answer, connection closed on the next command; `stopListening()` / `startListening()` power the
+ * console off and on (connections dropped, port closed, then open again on the same port).
+ *
+ * Calibration validity (A30-MS-12) is NOT reported here: the i201 tank status word, as the driver
+ * (parse.ts) documents it, has bit 1 delivery in progress, bit 2 leak test in progress and bit 3
+ * invalid fuel height (magnetostrictive probes) — none of them means "calibration expired", and a
+ * strapping-table certificate is not something the console knows. A tank whose calibration the
+ * model marks expired answers exactly as before; the OPC UA and Modbus status points carry it.
  */
 
 export type ConsoleFault =
@@ -115,6 +121,12 @@ export interface VeederRootConsole {
   inventory(): TankInventoryInput[];
   /** Applies `fault` to the next `times` commands (default: until cleared with null). */
   setFault(fault: ConsoleFault | null, times?: number): void;
+  /** Whether the console accepts connections (false between `stopListening` and `startListening`). */
+  readonly listening: boolean;
+  /** Powers the console off: every connection is destroyed and the port closed. */
+  stopListening(): Promise<void>;
+  /** Powers it on again: listens on the same port. */
+  startListening(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -295,14 +307,22 @@ export async function startVeederRootConsole(options: VeederRootConsoleOptions):
     socket.on("close", () => sockets.delete(socket));
   });
 
-  try {
-    await new Promise<void>((resolve, reject) => {
+  const listen = (onPort: number): Promise<void> =>
+    new Promise<void>((resolve, reject) => {
       server.once("error", reject);
-      server.listen(options.port, host, () => {
+      server.listen(onPort, host, () => {
         server.off("error", reject);
         resolve();
       });
     });
+  const closeListener = (): Promise<void> =>
+    new Promise<void>((resolve) => {
+      // The callback also runs (with ERR_SERVER_NOT_RUNNING) when the server was not listening.
+      server.close(() => resolve());
+      for (const socket of sockets) socket.destroy();
+    });
+  try {
+    await listen(options.port);
   } catch (error) {
     unsubscribe();
     own?.stop();
@@ -310,6 +330,7 @@ export async function startVeederRootConsole(options: VeederRootConsoleOptions):
   }
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : options.port;
+  let listening = true;
   logger?.info({ host, port, installationKey: installation.key, tanks: tanks.length, units }, "consola TLS simulada iniciada");
 
   let stopped = false;
@@ -332,6 +353,23 @@ export async function startVeederRootConsole(options: VeederRootConsoleOptions):
       fault = next ? { fault: next, remaining: times ?? Number.POSITIVE_INFINITY } : null;
       logger?.info({ fault: next?.kind ?? null, times: times ?? null }, "consola TLS simulada: falla configurada");
     },
+    get listening() {
+      return listening;
+    },
+    async stopListening() {
+      if (!listening) return;
+      listening = false;
+      // A slow reply still pending finds its socket destroyed and sends nothing.
+      await closeListener();
+      logger?.info({ host, port }, "consola TLS simulada apagada");
+    },
+    async startListening() {
+      if (stopped) throw new Error("la consola simulada ya se detuvo");
+      if (listening) return;
+      await listen(port);
+      listening = true;
+      logger?.info({ host, port }, "consola TLS simulada encendida");
+    },
     async stop() {
       if (stopped) return;
       stopped = true;
@@ -339,10 +377,8 @@ export async function startVeederRootConsole(options: VeederRootConsoleOptions):
       own?.stop();
       for (const timer of timers) clearTimeout(timer);
       timers.clear();
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        for (const socket of sockets) socket.destroy();
-      });
+      listening = false;
+      await closeListener();
       logger?.info({ host, port }, "consola TLS simulada detenida");
     },
   };
@@ -418,62 +454,17 @@ interface OwnModel {
   stop(): void;
 }
 
-const EVENT_BUFFER_SIZE = 10_000;
-
 /** The same stepping loop as the OPC UA site server, for a console that runs alone. */
 function createOwnModel(options: VeederRootConsoleOptions): OwnModel {
-  const tickMs = options.tickMs ?? 1000;
-  const speed = options.speed ?? 1;
-  const now = options.now ?? Date.now;
-  if (!(tickMs > 0)) throw new RangeError(`tickMs debe ser > 0: ${tickMs}`);
-  if (!(speed > 0)) throw new RangeError(`speed debe ser > 0: ${speed}`);
-  const rng: Prng = createPrng(options.seed ?? 1);
-  let lastWallMs = now();
-  let state: SiteModelState = createSiteModel(options.site, { startTimeMs: lastWallMs, rng, config: options.modelConfig });
-  const events: SiteEvent[] = [];
-  const listeners = new Set<(events: SiteEvent[]) => void>();
-  const knownTags = new Set(
-    options.site.installations.flatMap((i) => i.tanks.flatMap((t) => TANK_VARIABLES.map((v) => tagName(i.key, t.key, v)))),
-  );
-  const advance = (dtS: number): void => {
-    const result = stepSiteModel(state, dtS, rng);
-    state = result.state;
-    if (result.events.length === 0) return;
-    events.push(...result.events);
-    if (events.length > EVENT_BUFFER_SIZE) events.splice(0, events.length - EVENT_BUFFER_SIZE);
-    for (const listener of listeners) listener(result.events);
-  };
-  const timer = setInterval(() => {
-    const wallMs = now();
-    const dtS = ((wallMs - lastWallMs) / 1000) * speed;
-    lastWallMs = wallMs;
-    try {
-      advance(dtS);
-    } catch (error) {
-      options.logger?.error({ err: error }, "error en el paso del simulador");
-    }
-  }, tickMs);
-  return {
-    handle: {
-      get state() {
-        return state;
-      },
-      get events() {
-        return events;
-      },
-      onEvents(listener) {
-        listeners.add(listener);
-        return () => listeners.delete(listener);
-      },
-      advance,
-      setFault(tag, sensorFault) {
-        if (!knownTags.has(tag)) throw new Error(`etiqueta desconocida: ${tag}`);
-        state = withSensorFault(state, tag, sensorFault);
-      },
-    },
-    stop() {
-      clearInterval(timer);
-      listeners.clear();
-    },
-  };
+  const runner = createSiteModelRunner({
+    site: options.site,
+    tickMs: options.tickMs,
+    speed: options.speed,
+    seed: options.seed,
+    modelConfig: options.modelConfig,
+    now: options.now,
+    logger: options.logger,
+  });
+  runner.start();
+  return { handle: runner.handle, stop: () => runner.stop() };
 }
