@@ -1,3 +1,4 @@
+import { startTcpProxy } from "../../../helpers/tcp-proxy";
 import { spawn, type ChildProcess } from "node:child_process";
 import net from "node:net";
 import path from "node:path";
@@ -200,55 +201,18 @@ export interface LinkCutter {
   close(): Promise<void>;
 }
 
+/** The shared TCP relay (test/helpers/tcp-proxy.ts) in front of an OPC UA server. */
 export async function startLinkCutter(targetPort: number): Promise<LinkCutter> {
-  const sockets = new Set<net.Socket>();
-  let server: net.Server | null = null;
-  let port = 0;
-  const relay = (client: net.Socket): void => {
-    const upstream = net.connect(targetPort, "127.0.0.1");
-    for (const socket of [client, upstream]) {
-      sockets.add(socket);
-      socket.setNoDelay(true);
-    }
-    client.pipe(upstream);
-    upstream.pipe(client);
-    const end = (): void => {
-      client.destroy();
-      upstream.destroy();
-      sockets.delete(client);
-      sockets.delete(upstream);
-    };
-    for (const socket of [client, upstream]) {
-      socket.on("error", end);
-      socket.on("close", end);
-    }
-  };
-  const listen = async (): Promise<void> => {
-    const s = net.createServer(relay);
-    await new Promise<void>((resolve, reject) => {
-      s.once("error", reject);
-      s.listen(port, "127.0.0.1", () => resolve());
-    });
-    port = (s.address() as net.AddressInfo).port;
-    server = s;
-  };
-  const stopListening = async (): Promise<void> => {
-    const s = server;
-    server = null;
-    for (const socket of sockets) socket.resetAndDestroy();
-    sockets.clear();
-    if (s) await new Promise<void>((resolve) => s.close(() => resolve()));
-  };
-  await listen();
+  const proxy = await startTcpProxy({ host: "127.0.0.1", port: targetPort });
   return {
     get port() {
-      return port;
+      return proxy.port;
     },
     get endpointUrl() {
-      return `opc.tcp://127.0.0.1:${port}`;
+      return `opc.tcp://127.0.0.1:${proxy.port}`;
     },
-    cut: stopListening,
-    restore: listen,
-    close: stopListening,
+    cut: () => proxy.cut(),
+    restore: () => proxy.restore(),
+    close: () => proxy.close(),
   };
 }
