@@ -202,7 +202,7 @@ export class ObservedCertificateManager extends OPCUACertificateManager {
         try {
           subject = describeCertificate(der, "").subject;
         } catch {
-          // keep the placeholder
+          // An unreadable subject still leaves the thumbprint to identify the certificate.
         }
         this.lastRefused = { thumbprint: certificateThumbprint(der), subject, status: status.name, at: new Date() };
       }
