@@ -40,6 +40,10 @@ export interface StartCollectorRuntimeOptions {
   /** Deliveries reported by tank-gauge consoles (A30-REC-01; issue #4 turns them into receptions). */
   onDelivery?: (delivery: AtgDelivery, link: CollectorLink) => void;
   now?: () => Date;
+  /** Period of the collector → database link check. Default 1 s. */
+  networkWatchMs?: number;
+  /** Forwarder retry backoff cap (tests shorten it). */
+  maxRetryDelayMs?: number;
 }
 
 export async function startCollectorRuntime(options: StartCollectorRuntimeOptions): Promise<CollectorRuntime> {
@@ -60,6 +64,7 @@ export async function startCollectorRuntime(options: StartCollectorRuntimeOption
     collectorKey: file.collectorKey,
     databaseUrl: options.databaseUrl,
     logger: log,
+    maxRetryDelayMs: options.maxRetryDelayMs,
     onReplay: (batch) => recordAnomaly("replay", Number(batch.sequence), { ...batch }),
     onChecksumMismatch: (batch) => recordAnomaly("checksum-mismatch", Number(batch.sequence), { ...batch }),
     spool: {
@@ -99,8 +104,8 @@ export async function startCollectorRuntime(options: StartCollectorRuntimeOption
   };
 
   const recorders: LinkRecorder[] = [];
-  const recorder = (component: string, installationKey: string, label: string): LinkRecorder => {
-    const created = createLinkRecorder({ db, link: { component, installationKey, alarmType: 5, label }, logger: log, now });
+  const recorder = (component: string, installationKey: string, label: string, alarmType: 5 | 7 = 5): LinkRecorder => {
+    const created = createLinkRecorder({ db, link: { component, installationKey, alarmType, label }, logger: log, now });
     recorders.push(created);
     return created;
   };
@@ -137,6 +142,23 @@ export async function startCollectorRuntime(options: StartCollectorRuntimeOption
     }
     drivers.push({ link, driver });
   }
+  // The collector → database link (A30-ALM-01 type 7 "Falla en la red de comunicación", component
+  // RED:<collector>): failed forwarder attempts with no batch stored mean the database is out of
+  // reach; the first stored batch afterwards means it is back. The entries are written (with the
+  // real outage times) once the database answers again; meanwhile the spool keeps every reading.
+  const networkRecorder = recorder(`RED:${file.collectorKey}`, installationOf ?? file.links[0]!.installationKey, "enlace colector-base de datos", 7);
+  let previous = sink.stats();
+  const networkWatch = setInterval(() => {
+    const current = sink.stats();
+    if (current.failedAttempts > previous.failedAttempts && current.batches === previous.batches) {
+      networkRecorder.onStatus({ state: "disconnected", since: now(), detail: current.lastError ?? "la base de datos no responde" });
+    } else if (current.batches > previous.batches) {
+      networkRecorder.onStatus({ state: "connected", since: now(), detail: null });
+    }
+    previous = current;
+  }, options.networkWatchMs ?? 1000);
+  networkWatch.unref();
+
   for (const { driver } of drivers) await driver.start(onReadings);
   log.info({ links: file.links.map((l) => `${l.kind}:${l.component}`), pipeline: pipeline !== null }, "colector iniciado");
 
@@ -150,6 +172,7 @@ export async function startCollectorRuntime(options: StartCollectorRuntimeOption
     },
     stop() {
       stopping ??= (async () => {
+        clearInterval(networkWatch);
         await Promise.allSettled(drivers.map(({ driver }) => driver.stop()));
         await pipeline?.close();
         await sink.close();
