@@ -226,7 +226,8 @@ export async function startSiteSimulators(options: StartSiteSimulatorsOptions): 
  * duct meters through Modbus TCP. No tag has two sources.
  */
 export function demoCollectorFile(site: Site, simulators: SiteSimulators, dataDir: string): CollectorFile {
-  const tlsConfig = demoVeederRootCollectorConfig(site, simulators.veederRoot.port);
+  // Polled every second, as the OPC UA values arrive: the dashboard must show a change within 5 s.
+  const tlsConfig = { ...demoVeederRootCollectorConfig(site, simulators.veederRoot.port), pollIntervalMs: 1000, timeoutMs: 800 };
   const tlsPrefixes = new Set(tlsConfig.tanks.map((t) => t.tagPrefix));
   const opcuaTags = siteOpcuaTags(site).filter((t) => {
     const prefix = t.tag.slice(0, t.tag.lastIndexOf("/"));
