@@ -1,6 +1,7 @@
 import { QUALITY_BAD, QUALITY_GOOD, type Reading } from "../../../server/contracts/measurement";
 import type { Logger } from "../../../server/platform/logger";
 import type { Driver, DriverState, DriverStatus } from "../driver";
+import { DriverStatusBroadcaster } from "../status-broadcaster";
 import { decodeBit, decodeValue, isGatewayException, scaleValue, type ModbusResponse } from "./codec";
 import {
   parseModbusConfig,
@@ -351,8 +352,7 @@ class ModbusDriverImpl implements ModbusDriver {
   private readonly now: () => Date;
   private readonly logger: Logger | undefined;
   private readonly pollers: DevicePoller[] = [];
-  private currentStatus: DriverStatus;
-  private readonly statusListeners = new Set<(status: DriverStatus) => void>();
+  private readonly statusBroadcaster: DriverStatusBroadcaster;
   private readonly deviceListeners = new Set<(status: ModbusDeviceStatus) => void>();
   private onReadings: ((readings: Reading[]) => void) | null = null;
   private stopped = false;
@@ -366,16 +366,15 @@ class ModbusDriverImpl implements ModbusDriver {
     this.name =
       options.name ??
       (this.config.devices.length === 1 && first ? `modbus:${first.host}:${first.port}/${first.unitId}` : `modbus:${this.config.devices.length} dispositivos`);
-    this.currentStatus = { state: "idle", since: this.now(), detail: null };
+    this.statusBroadcaster = new DriverStatusBroadcaster(this.now, this.logger, () => this.name);
   }
 
   get status(): DriverStatus {
-    return this.currentStatus;
+    return this.statusBroadcaster.status;
   }
 
   onStatus(listener: (status: DriverStatus) => void): () => void {
-    this.statusListeners.add(listener);
-    return () => this.statusListeners.delete(listener);
+    return this.statusBroadcaster.subscribe(listener);
   }
 
   onDeviceStatus(listener: (status: ModbusDeviceStatus) => void): () => void {
@@ -419,7 +418,7 @@ class ModbusDriverImpl implements ModbusDriver {
     this.onReadings = null;
     await Promise.all(this.pollers.map((poller) => poller.stop()));
     this.setStatus("stopped", null);
-    this.statusListeners.clear();
+    this.statusBroadcaster.clear();
     this.deviceListeners.clear();
   }
 
@@ -457,15 +456,7 @@ class ModbusDriverImpl implements ModbusDriver {
   }
 
   private setStatus(state: DriverState, detail: string | null): void {
-    if (this.currentStatus.state === state && this.currentStatus.detail === detail) return;
-    this.currentStatus = { state, since: this.now(), detail };
-    for (const listener of this.statusListeners) {
-      try {
-        listener(this.currentStatus);
-      } catch (error) {
-        this.logger?.error({ driver: this.name, err: error }, "un observador de estado lanzó un error");
-      }
-    }
+    this.statusBroadcaster.set(state, detail);
   }
 }
 

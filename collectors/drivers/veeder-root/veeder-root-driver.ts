@@ -1,6 +1,7 @@
 import { QUALITY_BAD, QUALITY_GOOD, type Reading } from "../../../server/contracts/measurement";
 import type { Logger } from "../../../server/platform/logger";
 import type { Driver, DriverStatus } from "../driver";
+import { DriverStatusBroadcaster } from "../status-broadcaster";
 import {
   DEFAULT_FAILURES_BEFORE_DISCONNECT,
   DEFAULT_MAX_BACKOFF_MS,
@@ -156,8 +157,7 @@ class TlsDriver implements VeederRootDriver {
     parseErrors: 0,
     deliveriesAnnounced: 0,
   };
-  private currentStatus: DriverStatus;
-  private readonly statusListeners = new Set<(status: DriverStatus) => void>();
+  private readonly statusBroadcaster: DriverStatusBroadcaster;
   private readonly outageListeners = new Set<(outage: VeederRootOutage) => void>();
   private openOutage: { start: Date; reason: string } | null = null;
   private closedOutage: VeederRootOutage | null = null;
@@ -188,7 +188,7 @@ class TlsDriver implements VeederRootDriver {
     this.allTags = this.config.tanks.flatMap((tank) => tankVariables(tank).map((v) => `${tank.tagPrefix}/${v}`));
     for (const key of options.knownDeliveryKeys ?? []) this.remember(key);
     if (options.onOutage) this.outageListeners.add(options.onOutage);
-    this.currentStatus = { state: "idle", since: this.now(), detail: null };
+    this.statusBroadcaster = new DriverStatusBroadcaster(this.now, this.logger, () => this.name);
     this.transport = new VeederRootTransport({
       host: this.config.host,
       port: this.config.port,
@@ -202,7 +202,7 @@ class TlsDriver implements VeederRootDriver {
   }
 
   get status(): DriverStatus {
-    return this.currentStatus;
+    return this.statusBroadcaster.status;
   }
 
   get stats(): VeederRootDriverStats {
@@ -210,8 +210,7 @@ class TlsDriver implements VeederRootDriver {
   }
 
   onStatus(listener: (status: DriverStatus) => void): () => void {
-    this.statusListeners.add(listener);
-    return () => this.statusListeners.delete(listener);
+    return this.statusBroadcaster.subscribe(listener);
   }
 
   get currentOutage(): VeederRootOutage | null {
@@ -247,7 +246,7 @@ class TlsDriver implements VeederRootDriver {
     await this.polling?.catch(() => undefined);
     this.setStatus("stopped", null);
     this.onReadings = null;
-    this.statusListeners.clear();
+    this.statusBroadcaster.clear();
     this.outageListeners.clear();
   }
 
@@ -340,7 +339,7 @@ class TlsDriver implements VeederRootDriver {
 
   private requestSucceeded(): void {
     this.counters.consecutiveFailures = 0;
-    if (this.currentStatus.state === "connected") return;
+    if (this.statusBroadcaster.status.state === "connected") return;
     const outageMs = this.disconnectedAtMs === null ? null : Date.now() - this.disconnectedAtMs;
     this.disconnectedAtMs = null;
     this.setStatus("connected", null);
@@ -391,7 +390,7 @@ class TlsDriver implements VeederRootDriver {
 
   /** A30-MS-15: enter the outage once, with one BAD reading per tag at its start. */
   private markDisconnected(detail: string): void {
-    if (this.stopped || this.currentStatus.state === "disconnected") return;
+    if (this.stopped || this.statusBroadcaster.status.state === "disconnected") return;
     this.disconnectedAtMs = Date.now();
     this.setStatus("disconnected", detail);
     this.logger?.warn({ driver: this.name, detail }, "consola TLS sin comunicación");
@@ -527,15 +526,7 @@ class TlsDriver implements VeederRootDriver {
   }
 
   private setStatus(state: DriverStatus["state"], detail: string | null): void {
-    if (this.currentStatus.state === state && this.currentStatus.detail === detail) return;
-    this.currentStatus = { state, since: this.now(), detail };
-    for (const listener of this.statusListeners) {
-      try {
-        listener(this.currentStatus);
-      } catch (error) {
-        this.logger?.error({ driver: this.name, err: error }, "un observador de estado lanzó un error");
-      }
-    }
+    this.statusBroadcaster.set(state, detail);
   }
 }
 

@@ -103,17 +103,7 @@ export async function mbpoll(port: number, unitId: number, type: string, referen
   return values;
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const address = probe.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
-  });
-}
+export { freePort } from "../../../helpers/ports";
 
 /** A TCP server that accepts connections and never answers (a hung device / gateway). */
 export async function startBlackHole(): Promise<{ port: number; connections: () => number; stop: () => Promise<void> }> {

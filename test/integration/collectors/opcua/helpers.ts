@@ -1,6 +1,5 @@
 import { startTcpProxy } from "../../../helpers/tcp-proxy";
 import { spawn, type ChildProcess } from "node:child_process";
-import net from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { OpcuaSiteServerOptions, OpcuaTag } from "../../../../collectors/simulators/opcua-site-server";
@@ -22,17 +21,7 @@ export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const address = probe.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
-  });
-}
+export { freePort } from "../../../helpers/ports";
 
 export type ProcessSimulatorOptions = Omit<OpcuaSiteServerOptions, "site" | "logger" | "now" | "modelConfig" | "host">;
 
