@@ -11,6 +11,7 @@ RUN npm ci --no-audit --no-fund
 
 COPY . .
 RUN npm run build \
+ && npm run build:collector \
  && mkdir -p /var/lib/aforo /etc/aforo \
  && chown -R node:node /var/lib/aforo
 
@@ -24,5 +25,6 @@ USER node
 EXPOSE 3000
 VOLUME ["/var/lib/aforo"]
 
-# The collector overrides this with `npx tsx server/cli/main.ts collect --config …`.
+# The collector overrides this with `node --max-semi-space-size=4 --max-old-space-size=128 dist/collector.mjs collect --config …`
+# (the bundle built above by `npm run build:collector`: plain node, no tsx; BENCHMARKS.md).
 CMD ["npx", "tsx", "server/main.ts"]

@@ -3,6 +3,7 @@ import { insertTankReadings, type NewTankReading } from "../../db/repositories/t
 import type { Reading } from "../../server/contracts/measurement";
 import type { TankVariable } from "../../server/contracts/site";
 import type { Logger } from "../../server/platform/logger";
+import type { TankAuditJournal } from "./audit-journal";
 import { computeDerived, indexTankConfigs, type TankMeasurementConfig, type TankValues } from "./tank-state";
 
 /**
@@ -12,13 +13,18 @@ import { computeDerived, indexTankConfigs, type TankMeasurementConfig, type Tank
  *   travel through the same durable spool;
  * - every `auditIntervalMs` per tank it also writes a full `tank_readings` row with every raw
  *   input, the strapping-table version and the algorithm version, so an auditor can recompute
- *   the figure (A30-MS-18, A31-09). Those rows are queued and retried while the database is down.
+ *   the figure (A30-MS-18, A31-09). With a `journal` (the collector runtime always gives one) those
+ *   rows go to the fsync'd audit journal (audit-journal.ts) and from there to the database,
+ *   exactly once, even across a database outage and a kill -9 (A30-MS-16); without one (tests,
+ *   tools) they wait in memory and are retried while the process lives.
  */
 export interface TankPipeline {
   process(readings: readonly Reading[]): Reading[];
   flush(): Promise<void>;
+  /** Resolves once every audit row produced so far is safe (fsync'd in the journal; in memory without one). */
+  whenDurable(): Promise<void>;
   close(): Promise<void>;
-  stats(): { computed: number; failed: number; auditRowsWritten: number; auditRowsPending: number };
+  stats(): { computed: number; failed: number; auditRowsWritten: number; auditRowsPending: number; auditRowsLost: number };
 }
 
 export function createTankPipeline(options: {
@@ -27,7 +33,9 @@ export function createTankPipeline(options: {
   logger: Logger;
   auditIntervalMs?: number;
   flushIntervalMs?: number;
+  journal?: TankAuditJournal;
 }): TankPipeline {
+  const journal = options.journal ?? null;
   const auditIntervalMs = options.auditIntervalMs ?? 60_000;
   const byTag = indexTankConfigs(options.configs);
   const values = new Map<number, TankValues>();
@@ -38,9 +46,18 @@ export function createTankPipeline(options: {
   let failed = 0;
   let written = 0;
   let flushing: Promise<void> | null = null;
+  /** Journal mode: the last append (appends are serialized, so it settles after all earlier ones). */
+  let lastAppend: Promise<void> = Promise.resolve();
+  let appendFailures = 0;
 
   const flush = (): Promise<void> => {
     flushing ??= (async () => {
+      if (journal) {
+        // Rows still being appended first: then everything produced so far is in the journal.
+        await lastAppend;
+        written += await journal.flush();
+        return;
+      }
       while (pendingAudit.length > 0) {
         const batch = pendingAudit.slice(0, 200);
         await insertTankReadings(options.db, batch);
@@ -55,7 +72,7 @@ export function createTankPipeline(options: {
 
   const timer = setInterval(() => {
     flush().catch((error: unknown) =>
-      options.logger.warn({ error: (error as Error).message, pending: pendingAudit.length }, "lecturas de tanque pendientes; se reintenta"),
+      options.logger.warn({ error: (error as Error).message, pending: journal ? journal.pending() : pendingAudit.length }, "lecturas de tanque pendientes; se reintenta"),
     );
   }, options.flushIntervalMs ?? 5_000);
   timer.unref();
@@ -74,6 +91,7 @@ export function createTankPipeline(options: {
         if (entry.variable === "level_mm") levelArrived.set(entry.config.tankId, { config: entry.config, time: reading.time });
       }
       const derived: Reading[] = [];
+      const auditRows: NewTankReading[] = [];
       for (const { config, time } of levelArrived.values()) {
         const tankValues = values.get(config.tankId)!;
         const result = computeDerived(config, tankValues, time);
@@ -94,7 +112,7 @@ export function createTankPipeline(options: {
         if (previous === undefined || time.getTime() - previous >= auditIntervalMs) {
           lastAudit.set(config.tankId, time.getTime());
           const r = result.result.value;
-          pendingAudit.push({
+          auditRows.push({
             tankId: config.tankId,
             measurementSystemId: config.measurementSystemId,
             time,
@@ -117,15 +135,30 @@ export function createTankPipeline(options: {
           });
         }
       }
+      if (auditRows.length > 0) {
+        if (journal) {
+          lastAppend = journal.append(auditRows).catch((error: unknown) => {
+            appendFailures += auditRows.length;
+            options.logger.error({ error: (error as Error).message, rows: auditRows.length }, "no se pudieron escribir lecturas de tanque en el diario de auditoría");
+          });
+        } else {
+          pendingAudit.push(...auditRows);
+        }
+      }
       return derived;
     },
     flush,
+    whenDurable: () => lastAppend,
     async close() {
       clearInterval(timer);
       await flush().catch((error: unknown) =>
-        options.logger.error({ error: (error as Error).message, pending: pendingAudit.length }, "no se pudieron guardar lecturas de tanque al detener"),
+        options.logger.error(
+          { error: (error as Error).message, pending: journal ? journal.pending() : pendingAudit.length },
+          journal ? "lecturas de tanque pendientes en el diario de auditoría; se guardan al reiniciar" : "no se pudieron guardar lecturas de tanque al detener",
+        ),
       );
+      await journal?.close();
     },
-    stats: () => ({ computed, failed, auditRowsWritten: written, auditRowsPending: pendingAudit.length }),
+    stats: () => ({ computed, failed, auditRowsWritten: written, auditRowsPending: journal ? journal.pending() : pendingAudit.length, auditRowsLost: appendFailures }),
   };
 }

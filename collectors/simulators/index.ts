@@ -1,10 +1,12 @@
 import path from "node:path";
 import type { Site } from "../../server/contracts/site";
+import type { SiteModelState } from "./site-model";
 import type { Logger } from "../../server/platform/logger";
 import type { CollectorFile } from "../config";
 import { parseCollectorFile } from "../config";
 import { startModbusSiteServer, demoModbusCollectorConfig, type ModbusSiteServer } from "./modbus-site-server";
-import { startOpcuaSiteServer, siteOpcuaTags, type OpcuaSiteServer } from "./opcua-site-server";
+export { defaultMeterTotals } from "./modbus-site-server";
+import { startOpcuaSiteServer, siteOpcuaStatusTags, siteOpcuaTags, type OpcuaSiteServer } from "./opcua-site-server";
 import { startVeederRootConsole, demoVeederRootCollectorConfig, type VeederRootConsole } from "./veeder-root-console";
 
 export { startOpcuaSiteServer, siteOpcuaTags, siteOpcuaStatusTags } from "./opcua-site-server";
@@ -18,6 +20,7 @@ export {
   withUpsOnBattery,
   withEmergencyStop,
   withCalibrationExpired,
+  withLeak,
   isCalibrationValid,
   skipSiteModelTime,
 } from "./site-model";
@@ -40,12 +43,21 @@ export interface StartSiteSimulatorsOptions {
   seed?: number;
   pkiDir?: string;
   logger?: Logger;
+  /** Continue from this model state (the demo history's end) instead of a fresh plant; pass its rng state as `seed`. */
+  initialState?: SiteModelState;
+  /** Meter totalizers to start from (the demo history's end), by `<installationKey>/<elementKey>`. */
+  initialMeterTotals?: ReadonlyMap<string, { grossL: number; netMl: number }>;
+  /**
+   * Wall clock of the plant model (epoch ms), default Date.now: the model's time — and so every
+   * OPC UA source timestamp — follows it (tests pin it to date transitions exactly).
+   */
+  now?: () => number;
 }
 
 export interface PowerFailureOptions {
   /** How long the site stays without mains power once the simulators went dark. */
   downMs: number;
-  /** How long the UPS shows "on battery" before the field devices go dark. Default 500 ms. */
+  /** How long the UPS shows "on battery" before the field devices go dark. Default 3 s: longer than the demo collector's 1 s OPC UA publishing interval, so the "on battery" signal is always collected (A30-ALM-01 type 8). */
   upsLeadMs?: number;
 }
 
@@ -83,10 +95,16 @@ export interface SiteSimulators {
    * `tankKey` alone when it is unique on the site, or `<installationKey>/<tankKey>`.
    */
   setCalibrationExpired(tankKey: string, expired: boolean): void;
+  /**
+   * Fault `leak` (A30-INC-01): the tank (`tankKey` or `<installationKey>/<tankKey>`) loses
+   * `litresPerHour` of product with no sale, loading or totalizer movement; 0 or null stops it.
+   * The gauges (OPC UA, Veeder-Root) show the falling level; the dispensers do not.
+   */
+  setLeak(tankKey: string, litresPerHour: number | null): void;
   stop(): Promise<void>;
 }
 
-const DEFAULT_UPS_LEAD_MS = 500;
+const DEFAULT_UPS_LEAD_MS = 3_000;
 
 /**
  * Every simulator of a site on ONE physical model (`aforo simulate --site demo`, `npm run demo`):
@@ -101,7 +119,9 @@ export async function startSiteSimulators(options: StartSiteSimulatorsOptions): 
     speed: options.speed,
     seed: options.seed,
     pkiDir: options.pkiDir,
+    initialState: options.initialState,
     statusPoints: true,
+    now: options.now,
     logger: options.logger?.child({ component: "simulator", protocol: "opcua" }),
   });
   const started: { stop(): Promise<void> }[] = [opcua];
@@ -111,6 +131,7 @@ export async function startSiteSimulators(options: StartSiteSimulatorsOptions): 
       port: options.modbusPort ?? DEMO_PORTS.modbus,
       host: options.host,
       model: opcua.model,
+      initialTotals: options.initialMeterTotals,
       logger: options.logger?.child({ component: "simulator", protocol: "modbus" }),
     });
     started.push(modbus);
@@ -206,6 +227,11 @@ export async function startSiteSimulators(options: StartSiteSimulatorsOptions): 
         model.setCalibrationExpired(tank.installationKey, tank.tankKey, expired);
         logger?.info({ ...tank, expired }, "vigencia de calibración simulada cambiada");
       },
+      setLeak(tankKey, litresPerHour) {
+        const tank = resolveTank(tankKey);
+        model.setLeak(tank.installationKey, tank.tankKey, litresPerHour);
+        logger?.warn({ ...tank, litresPerHour }, litresPerHour ? "fuga simulada inyectada" : "fuga simulada detenida");
+      },
       async stop() {
         stopping = true;
         wakeOutage?.();
@@ -223,7 +249,9 @@ export async function startSiteSimulators(options: StartSiteSimulatorsOptions): 
  * The collector file the demo runs against its simulators: the service station's tanks through
  * the Veeder-Root console (level, temperature, water, the console's own volumes) with density from
  * the OPC UA densitometers; the terminal's tanks through OPC UA (SignAndEncrypt); dispensers and
- * duct meters through Modbus TCP. No tag has two sources.
+ * duct meters through Modbus TCP; the status points (each tank's calibration_valid, each UCC's
+ * ups_on_battery and emergency_stop) through OPC UA, whose source timestamps date the alarms
+ * (A30-ALM-01, A30-ALM-05). No tag has two sources.
  */
 export function demoCollectorFile(site: Site, simulators: SiteSimulators, dataDir: string): CollectorFile {
   // Polled every second, as the OPC UA values arrive: the dashboard must show a change within 5 s.
@@ -247,7 +275,12 @@ export function demoCollectorFile(site: Site, simulators: SiteSimulators, dataDi
           securityMode: "SignAndEncrypt",
           securityPolicy: "Basic256Sha256",
           pkiDir: path.join(dataDir, "opcua-pki", "collector"),
-          tags: opcuaTags.map((t) => ({ tag: t.tag, nodeId: t.nodeId })),
+          tags: [
+            ...opcuaTags.map((t) => ({ tag: t.tag, nodeId: t.nodeId })),
+            // Status points (A30-ALM-01 types 1/8/11) of every installation, with their source
+            // timestamps; a queue so a short stop or UPS transfer between two publishes is not lost.
+            ...siteOpcuaStatusTags(site).map((t) => ({ tag: t.tag, nodeId: t.nodeId, queueSize: 10 })),
+          ],
         },
         { installationKey: station.key, component: `CANAL:TLS-${station.key}`, ...tlsConfig },
         { installationKey: station.key, component: `CANAL:MODBUS-${station.key}`, ...demoModbusCollectorConfig(site, simulators.modbus.port) },

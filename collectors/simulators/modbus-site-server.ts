@@ -369,6 +369,11 @@ export interface ModbusSiteServerOptions {
   speed?: number;
   seed?: number;
   modelConfig?: Partial<SiteModelConfig>;
+  /**
+   * Totalizers to start from, by `<installationKey>/<elementKey>` (gross L, net mL at 15 °C), e.g.
+   * where the demo history left them; meters not listed start at `defaultMeterTotals`.
+   */
+  initialTotals?: ReadonlyMap<string, { grossL: number; netMl: number }>;
   logger?: Logger;
   now?: () => number;
 }
@@ -433,6 +438,22 @@ function initialTotalizerL(n: number): number {
   return 1_000_000 * (n + 1) + 0.25;
 }
 
+/**
+ * Starting totalizer of every meter (hose or duct meter) of the site, by
+ * `<installationKey>/<elementKey>`, in register-map order (the demo history starts from these).
+ */
+export function defaultMeterTotals(site: Site): Map<string, { grossL: number; netMl: number }> {
+  const totals = new Map<string, { grossL: number; netMl: number }>();
+  for (const point of siteModbusRegisterMap(site).points) {
+    if (point.source.kind !== "meter") continue;
+    const key = meterKey(point.source.installationKey, point.source.elementKey);
+    if (totals.has(key)) continue;
+    const initialL = initialTotalizerL(totals.size);
+    totals.set(key, { grossL: initialL, netMl: Math.round(initialL * 1000) });
+  }
+  return totals;
+}
+
 export async function startModbusSiteServer(options: ModbusSiteServerOptions): Promise<ModbusSiteServer> {
   const { site, logger } = options;
   const host = options.host ?? "127.0.0.1";
@@ -450,14 +471,10 @@ export async function startModbusSiteServer(options: ModbusSiteServerOptions): P
   let rng: Prng | null = null;
   let detachShared: (() => void) | null = null;
   const totals = new Map<string, MeterTotal>();
-  map.points.forEach((point) => {
-    if (point.source.kind !== "meter") return;
-    const key = meterKey(point.source.installationKey, point.source.elementKey);
-    if (!totals.has(key)) {
-      const initialL = initialTotalizerL(totals.size);
-      totals.set(key, { grossL: initialL, netMl: Math.round(initialL * 1000) });
-    }
-  });
+  for (const [key, total] of defaultMeterTotals(site)) {
+    const given = options.initialTotals?.get(key);
+    totals.set(key, given ? { grossL: given.grossL, netMl: given.netMl } : total);
+  }
   const onModelEvents = (batch: SiteEvent[]): void => {
     for (const event of batch) {
       if (event.type !== "operation-end") continue;

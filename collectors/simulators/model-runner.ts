@@ -7,6 +7,7 @@ import {
   stepSiteModel,
   withCalibrationExpired,
   withEmergencyStop,
+  withLeak,
   withPowerFailure,
   withSensorFault,
   withUpsOnBattery,
@@ -47,6 +48,8 @@ export interface SiteModelHandle {
   setEmergencyStop(active: boolean): void;
   /** Marks a tank's calibration expired / valid (A30-ALM-01 type 1, A30-MS-12). */
   setCalibrationExpired(installationKey: string, tankKey: string, expired: boolean): void;
+  /** Fault `leak` (A30-INC-01): the tank loses `litresPerHour` with no operation recorded; 0/null clears it. */
+  setLeak(installationKey: string, tankKey: string, litresPerHour: number | null): void;
   /** Stops stepping the model (a powered-off plant stands still); see `resume`. */
   suspend(): void;
   /** Steps on, after moving the model's clock over the suspended time without physics. */
@@ -63,6 +66,12 @@ export interface SiteModelRunnerOptions {
   /** Seed of the model's random numbers. Default 1. */
   seed?: number;
   modelConfig?: Partial<SiteModelConfig>;
+  /**
+   * Start from this state instead of a fresh model (the demo history's final state, so the live
+   * plant continues with the same volumes); pass the history's `rng.state` as `seed` to continue
+   * its random sequence. Its clock catches up to the wall clock at the first tick.
+   */
+  initialState?: SiteModelState;
   /** Wall clock (epoch ms). Default Date.now. */
   now?: () => number;
   logger?: Logger;
@@ -88,7 +97,8 @@ export function createSiteModelRunner(options: SiteModelRunnerOptions): SiteMode
   if (!(speed > 0)) throw new RangeError(`speed debe ser > 0: ${speed}`);
   const rng: Prng = createPrng(options.seed ?? 1);
   let lastWallMs = now();
-  let state: SiteModelState = createSiteModel(options.site, { startTimeMs: lastWallMs, rng, config: options.modelConfig });
+  let state: SiteModelState = options.initialState ?? createSiteModel(options.site, { startTimeMs: lastWallMs, rng, config: options.modelConfig });
+  if (options.initialState) lastWallMs = Math.min(lastWallMs, options.initialState.timeMs);
   const events: SiteEvent[] = [];
   const listeners = new Set<(events: SiteEvent[]) => void>();
   const knownTags = new Set(options.site.installations.flatMap((i) => i.tanks.flatMap((t) => TANK_VARIABLES.map((v) => tagName(i.key, t.key, v)))));
@@ -160,7 +170,15 @@ export function createSiteModelRunner(options: SiteModelRunnerOptions): SiteMode
       apply(withEmergencyStop(state, active));
     },
     setCalibrationExpired(installationKey, tankKey, expired) {
+      // Dated now, like the other conditions: the elapsed time is stepped first.
+      catchUp();
       state = withCalibrationExpired(state, installationKey, tankKey, expired);
+      changed();
+    },
+    setLeak(installationKey, tankKey, litresPerHour) {
+      // The leak starts now: the time elapsed so far is stepped without it.
+      catchUp();
+      state = withLeak(state, installationKey, tankKey, litresPerHour);
       changed();
     },
     suspend() {

@@ -18,7 +18,7 @@ import {
 import { TANK_VARIABLES, tagName, type Site, type TankVariable } from "../../server/contracts/site";
 import type { Logger } from "../../server/platform/logger";
 import { createSiteModelRunner, type SiteModelHandle } from "./model-runner";
-import type { SiteModelConfig } from "./site-model";
+import type { SiteModelConfig, SiteModelState } from "./site-model";
 import { siteStatusPoints, statusPointValue, UCC_ELEMENT_KEY } from "./status-points";
 
 export type { SiteModelHandle } from "./model-runner";
@@ -84,6 +84,8 @@ export interface OpcuaSiteServerOptions {
   now?: () => number;
   /** Model parameters (delivery volumes, traffic, noise…). */
   modelConfig?: Partial<SiteModelConfig>;
+  /** Start the model from this state (see `SiteModelRunnerOptions.initialState`). */
+  initialState?: SiteModelState;
   /** Accepted user name + password pairs (UserNameIdentityToken). Default none. */
   users?: ReadonlyArray<{ username: string; password: string }>;
   /** Anonymous sessions. Default: allowed when no `users` are configured. */
@@ -226,6 +228,7 @@ export async function startOpcuaSiteServer(options: OpcuaSiteServerOptions): Pro
     speed,
     seed: options.seed,
     modelConfig: options.modelConfig,
+    initialState: options.initialState,
     now: options.now,
     logger,
     onChange: publish,

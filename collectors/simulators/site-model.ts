@@ -6,6 +6,9 @@ import {
   volumeAtLevelL,
   type TankGeometry,
 } from "../../server/domain/measurement/tank-geometry";
+import { defaultCommodity } from "../../server/domain/measurement/tank-volume";
+import { resolveCommodity } from "../../server/domain/measurement/vcf/commodity";
+import { alpha60PerF, ctlFromAlpha, ipts68TemperatureF, shiftedBaseDensity } from "../../server/domain/measurement/vcf/ctl";
 import { exponential, uniform, type Prng } from "./prng";
 
 /**
@@ -42,6 +45,12 @@ import { exponential, uniform, type Prng } from "./prng";
  *                  model keeps stepping (temperatures follow the ambient).
  *   calibrationExpired  tanks (`<installationKey>/<tankKey>`) whose calibration is no longer valid
  *                  (A30-ALM-01 type 1, A30-MS-12); the gauge reports it, the physics ignore it.
+ *   leaksLph       injected fault `leak`: tanks (`<installationKey>/<tankKey>`) losing product at
+ *                  that many litres per hour (gross, at the tank's temperature) with no operation
+ *                  recorded — no sale, no totalizer moves, no event: the inventory falls short of
+ *                  the operations, the inconsistency A30-INC-01 must detect. It goes on through a
+ *                  power failure or an emergency stop (a hole does not stop with the pumps), but
+ *                  not while the model stands still (`skipSiteModelTime`).
  */
 
 export const REFERENCE_TEMPERATURE_C = 15;
@@ -105,11 +114,22 @@ export const DEFAULT_SITE_MODEL_CONFIG: SiteModelConfig = {
   maxSubstepS: 1,
 };
 
-/** Cubical thermal expansion coefficient (1/°C) near 15 °C, by SAT product key. */
+/**
+ * Cubical thermal expansion coefficient (1/°C) of the product: the API MPMS 11.1-2004 α60 of its
+ * commodity group and base density (§11.1.6.1 steps 2–3, server/domain/measurement/vcf/ctl.ts),
+ * i.e. the same coefficient the measurement pipeline corrects with — so the simulated plant's net
+ * stock does not drift against the measured one as the temperature swings (A30-INV-04). The
+ * density at 15 °C is taken to 60 °F (a fixed point of ρ60 = ρ15 / CTL(59 °F), two steps suffice).
+ * Products API 11.1 does not cover (LPG, natural gas) keep a generic light-liquid coefficient.
+ */
 export function expansionCoefficientPerC(productKey: string, density15KgM3: number): number {
-  if (productKey === "PR03") return 0.00083; // diésel
-  if (productKey === "PR07") return 0.00095; // gasolinas
-  return density15KgM3 < 770 ? 0.00095 : 0.00083;
+  const selection = defaultCommodity(productKey);
+  if (!selection.ok || selection.value.kind === "lpg") return density15KgM3 < 770 ? 0.00095 : 0.00083;
+  const commodity = selection.value;
+  const alphaAt = (rho60: number): number => alpha60PerF(shiftedBaseDensity(rho60, resolveCommodity(commodity, rho60)), resolveCommodity(commodity, rho60));
+  let rho60 = density15KgM3;
+  for (let i = 0; i < 3; i += 1) rho60 = density15KgM3 / ctlFromAlpha(alphaAt(rho60), ipts68TemperatureF(59));
+  return alphaAt(rho60) * 1.8;
 }
 
 export interface TankSpec {
@@ -154,6 +174,8 @@ export interface TankState {
   truth: TankTruth;
   /** What the gauge reports: truth + noise, or a fault's value. */
   measured: TankMeasurements;
+  /** Fault `leak`: net millilitres lost so far, unrounded (the integer stock follows its rounding without drift). */
+  leakedMl?: number;
 }
 
 export interface HoseSpec {
@@ -215,6 +237,8 @@ export interface SiteConditions {
   readonly emergencyStop: boolean;
   /** `<installationKey>/<tankKey>` of the tanks whose calibration expired, sorted. */
   readonly calibrationExpired: readonly string[];
+  /** Fault `leak`: `<installationKey>/<tankKey>` → litres per hour lost without any operation. Absent = none. */
+  readonly leaksLph?: Readonly<Record<string, number>>;
 }
 
 export const NORMAL_SITE_CONDITIONS: SiteConditions = {
@@ -422,6 +446,24 @@ export function withCalibrationExpired(state: SiteModelState, installationKey: s
   return { ...state, conditions: { ...state.conditions, calibrationExpired } };
 }
 
+/**
+ * Injects (litres per hour > 0) or clears (0 or null) a leak on one tank: product leaves the tank
+ * with no operation, sale or totalizer movement (A30-INC-01 test fault). Throws on an unknown tank
+ * or a bad rate.
+ */
+export function withLeak(state: SiteModelState, installationKey: string, tankKey: string, litresPerHour: number | null): SiteModelState {
+  if (!state.tanks.some((t) => t.spec.installationKey === installationKey && t.spec.tankKey === tankKey)) {
+    throw new Error(`tanque desconocido: ${installationKey}/${tankKey}`);
+  }
+  const rate = litresPerHour ?? 0;
+  if (!Number.isFinite(rate) || rate < 0) throw new RangeError(`la fuga debe ser un número de litros por hora ≥ 0: ${litresPerHour}`);
+  const key = `${installationKey}/${tankKey}`;
+  const leaks = { ...(state.conditions.leaksLph ?? {}) };
+  if (rate > 0) leaks[key] = rate;
+  else delete leaks[key];
+  return { ...state, conditions: { ...state.conditions, leaksLph: leaks } };
+}
+
 /** Whether the tank's calibration is valid (not marked expired). */
 export function isCalibrationValid(state: SiteModelState, installationKey: string, tankKey: string): boolean {
   return !state.conditions.calibrationExpired.includes(`${installationKey}/${tankKey}`);
@@ -545,6 +587,20 @@ function substep(s: SiteModelState, dtS: number, rng: Prng, events: SiteEvent[])
       : ambientC;
     const tauS = (tank.spec.buried ? config.buriedTimeConstantH : config.aboveGroundTimeConstantH) * 3600;
     tank.temperatureC += (targetC - tank.temperatureC) * (1 - Math.exp(-dtS / tauS));
+  }
+
+  // Fault `leak`: product lost with no operation (A30-INC-01), whatever the plant is doing.
+  const leaks = s.conditions.leaksLph;
+  if (leaks) {
+    for (const tank of s.tanks) {
+      const rate = leaks[`${tank.spec.installationKey}/${tank.spec.tankKey}`];
+      if (!rate) continue;
+      const grossL = (rate / 3600) * dtS;
+      const before = tank.leakedMl ?? 0;
+      const after = before + (grossL / expansionFactor(tank.spec.alphaPerC, tank.temperatureC)) * 1000;
+      tank.leakedMl = after;
+      tank.netVolumeMl = Math.max(0, tank.netVolumeMl - (Math.round(after) - Math.round(before)));
+    }
   }
 
   // Power failure / emergency stop: no operation starts (and none is running: they were ended).

@@ -43,7 +43,7 @@ try {
     children.push(simulator);
     const ready = await simulator.next((line) => typeof line.endpointUrl === "string", 120_000, "el endpoint");
     const simulatorReadyS = (Date.now() - started) / 1000;
-    const collector = spawnBenchCollector({ endpointUrl: String(ready.endpointUrl), tags: TAGS, databaseUrl: scratch.url, publishingIntervalMs: PUBLISHING_MS });
+    const collector = await spawnBenchCollector({ endpointUrl: String(ready.endpointUrl), tags: TAGS, databaseUrl: scratch.url, publishingIntervalMs: PUBLISHING_MS });
     children.push(collector);
     await collector.next((line) => line.event === "started", 60_000, "el arranque del colector");
     // Subscribed once every tag has been stored at least once (the initial values).

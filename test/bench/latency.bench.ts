@@ -80,7 +80,7 @@ try {
     const simulator = spawnSyntheticOpcuaServer({ tags: TAGS, rateHz: RATE_HZ, slices: 10, prefix: PREFIX });
     children.push(simulator);
     const ready = await simulator.next((line) => typeof line.endpointUrl === "string", 120_000, "el endpoint");
-    const collector = spawnBenchCollector({ endpointUrl: String(ready.endpointUrl), tags: TAGS, prefix: PREFIX, databaseUrl: scratch.url, publishingIntervalMs: PUBLISHING_MS });
+    const collector = await spawnBenchCollector({ endpointUrl: String(ready.endpointUrl), tags: TAGS, prefix: PREFIX, databaseUrl: scratch.url, publishingIntervalMs: PUBLISHING_MS });
     children.push(collector);
     await collector.next((line) => line.event === "started", 60_000, "el arranque del colector");
     await collector.next((line) => line.event === "tick" && Number(line.stored) >= TAGS, 120_000, "el primer valor de cada etiqueta");

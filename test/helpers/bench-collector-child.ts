@@ -10,10 +10,13 @@
  *   {"event":"tick","rssBytes":…,"pushed":…,"stored":…,"pending":…,"driver":"connected"}   every second
  *   {"event":"report",…}   answer to the stdin command `report`
  * stdin commands (one per line): `measure` (start the measurement window: lag histogram and
- * counters reset), `report`, `stop` (stop the driver, close the sink, exit).
+ * counters reset), `report`, `stop` (stop the driver, close the sink, exit), `memory` (prints
+ * `{"event":"memory",…}`: process.memoryUsage() before and — when run with --expose-gc — after a
+ * full GC, to tell live memory from garbage), `heap-snapshot PATH` (v8.writeHeapSnapshot).
  * Ingest lag = wall clock right after COMMIT − the reading's OPC UA sourceTimestamp.
  */
 import { mkdtempSync, rmSync } from "node:fs";
+import { writeHeapSnapshot } from "node:v8";
 import { createInterface } from "node:readline";
 import os from "node:os";
 import path from "node:path";
@@ -128,6 +131,13 @@ createInterface({ input: process.stdin }).on("line", (line) => {
       failedAttempts: stats.failedAttempts,
       spool: stats.spool ? { usedBytes: stats.spool.usedBytes, segments: stats.spool.segments } : null,
     });
+  } else if (command === "memory") {
+    const before = process.memoryUsage();
+    const gc = (globalThis as { gc?: () => void }).gc;
+    gc?.();
+    print({ event: "memory", before, afterGc: gc ? process.memoryUsage() : null });
+  } else if (command.startsWith("heap-snapshot ")) {
+    print({ event: "heap-snapshot", file: writeHeapSnapshot(command.slice("heap-snapshot ".length).trim()) });
   } else if (command === "stop") {
     void stop();
   }

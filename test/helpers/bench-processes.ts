@@ -2,11 +2,14 @@ import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
+import { bundleCollector } from "../../collectors/build/bundle.mjs";
 
 /**
  * Child processes of the end-to-end benchmarks (synthetic OPC UA server, collector), started with
- * `node --import tsx` so that SIGTERM/SIGKILL reach the real process. Each prints JSON lines on
- * stdout; `next(predicate)` waits for a matching line.
+ * `node --import tsx` so that SIGTERM/SIGKILL reach the real process — except the collector,
+ * which runs from an esbuild bundle on plain `node` as deployed (collectors/build/bundle.mjs,
+ * same options as `npm run build:collector`; BENCH_COLLECTOR_TSX=1 runs it under tsx instead,
+ * to compare). Each prints JSON lines on stdout; `next(predicate)` waits for a matching line.
  */
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
@@ -19,8 +22,8 @@ export interface JsonLineChild {
   stop(): Promise<void>;
 }
 
-export function spawnJsonLineChild(script: string, config: unknown, name: string): JsonLineChild {
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(REPO, script), JSON.stringify(config)], {
+export function spawnJsonLineChild(script: string, config: unknown, name: string, nodeArgs: string[] = ["--import", "tsx"]): JsonLineChild {
+  const child = spawn(process.execPath, [...nodeArgs, path.join(REPO, script), JSON.stringify(config)], {
     cwd: REPO,
     stdio: ["pipe", "pipe", "pipe"],
     env: { ...process.env },
@@ -94,6 +97,16 @@ export function spawnBenchCollector(config: {
   publishingIntervalMs?: number;
   samplingIntervalMs?: number;
   maxBatch?: number;
-}): JsonLineChild {
-  return spawnJsonLineChild("test/helpers/bench-collector-child.ts", config, "colector");
+}): Promise<JsonLineChild> {
+  return (async () => {
+    if (process.env.BENCH_COLLECTOR_TSX === "1") return spawnJsonLineChild("test/helpers/bench-collector-child.ts", config, "colector (tsx)");
+    const outdir = path.join(REPO, "dist/bench");
+    await bundleCollector({ entryPoints: { "bench-collector-child": path.join(REPO, "test/helpers/bench-collector-child.ts") }, outdir, copyMigrations: false });
+    return spawnJsonLineChild("dist/bench/bench-collector-child.mjs", config, "colector (bundle)", collectorNodeArgs());
+  })();
+}
+
+/** How the collector is run in the benchmarks: plain node, plus BENCH_COLLECTOR_NODE_ARGS (space-separated) if set. */
+export function collectorNodeArgs(): string[] {
+  return (process.env.BENCH_COLLECTOR_NODE_ARGS ?? "").split(" ").filter(Boolean);
 }

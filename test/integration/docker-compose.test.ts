@@ -215,11 +215,19 @@ describe("docker-compose.yml (production set)", () => {
     const collector = c.services.collector!;
     expect(collector.image ?? collector.build).toEqual(app.image ?? app.build);
     const command = commandOf(collector)!;
-    expect(command.slice(0, 4)).toEqual(["npx", "tsx", "server/cli/main.ts", "collect"]);
+    // The bundled collector (dist/collector.mjs, `npm run build:collector`, built by the Dockerfile)
+    // on plain node, with the same `collect --config` command as `aforo collect`.
+    expect(command[0]).toBe("node");
+    const script = command.find((arg) => arg.endsWith(".mjs"))!;
+    expect(script).toBe("dist/collector.mjs");
+    expect(command.slice(command.indexOf(script) + 1, command.indexOf(script) + 2)).toEqual(["collect"]);
+    expect(readFileSync(path.join(ROOT, "Dockerfile"), "utf8")).toMatch(/npm run build:collector/);
+    const pkg = JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> };
+    expect(pkg.scripts["build:collector"]).toBe("node collectors/build/bundle.mjs");
+    expect(existsSync(path.join(ROOT, "collectors/cli.ts"))).toBe(true);
     const configPath = command[command.indexOf("--config") + 1]!;
     expect(configPath).toMatch(/^\/.+\.json$/);
     expect(mountTargets(collector).map((t) => t.replace(/:ro$/, ""))).toContain(configPath);
-    expect(existsSync(path.join(ROOT, command[2]!))).toBe(true);
   });
 });
 

@@ -59,6 +59,40 @@ describe.each(testEngines)("demo collector runtime on %s (A30-MS-13, A30-MS-15, 
       .toEqual([true, true, true, true, true, true, true]);
   });
 
+  it("A30-MS-13: registers its links in collectors and its tags in tags, so the server knows which link owns each tag", async () => {
+    const result = await runtime.registered;
+    expect(result.links.map((l) => l.key).sort()).toEqual(["MODBUS-EDS-0001", "OPCUA-TDA-0001", "TLS-EDS-0001"]);
+    const links = await t.db.query<{ key: string; kind: string; security_mode: string; security_reason: string | null; endpoint: string; config: Record<string, unknown> }>(
+      "select key, kind, security_mode, security_reason, endpoint, config from collectors where key in ('MODBUS-EDS-0001', 'OPCUA-TDA-0001', 'TLS-EDS-0001') order by key",
+    );
+    expect(links.map((l) => [l.key, l.kind, l.security_mode])).toEqual([
+      ["MODBUS-EDS-0001", "modbus", "unsecured"],
+      ["OPCUA-TDA-0001", "opcua", "SignAndEncrypt"],
+      ["TLS-EDS-0001", "veeder_root", "unsecured"],
+    ]);
+    expect(links[0]!.security_reason).toMatch(/sin cifrado|no ofrece cifrado/);
+    expect(links[1]!.endpoint).toBe(simulators.opcua.endpointUrl);
+    expect(links.every((l) => l.config.collectorKey === "DEMO")).toBe(true);
+    const owner = async (tag: string) =>
+      (await t.db.query<{ key: string; element_type: string; source_address: string | null }>(
+        "select c.key, g.element_type, g.source_address from tags g join collectors c on c.id = g.collector_id where g.name = $1",
+        [tag],
+      ))[0];
+    expect(await owner("EDS-0001/TQS-EDS-0001/level_mm")).toMatchObject({ key: "TLS-EDS-0001", element_type: "tank", source_address: "i201:01:level_mm" });
+    // Derived by the pipeline from the level: owned by the link that reads the level.
+    expect(await owner("EDS-0001/TQS-EDS-0001/net_volume_l")).toMatchObject({ key: "TLS-EDS-0001", element_type: "tank" });
+    expect(await owner("EDS-0001/TQS-EDS-0001/density_kg_m3")).toMatchObject({ key: "OPCUA-TDA-0001" });
+    expect(await owner("TDA-0001/TQS-TDA-0006/level_mm")).toMatchObject({ key: "OPCUA-TDA-0001", element_type: "tank" });
+    expect((await owner("EDS-0001/DISP-0004-MGA-0002/volume_total_l"))?.key).toBe("MODBUS-EDS-0001");
+    // Every tag a link reads is registered with its owner; a second registration changes nothing.
+    const count = async () => (await t.db.query<{ n: number }>("select count(*)::int as n from tags g join collectors c on c.id = g.collector_id where c.config->>'collectorKey' = 'DEMO'"))[0]!.n;
+    const before = await count();
+    expect(before).toBe(result.links.reduce((n, l) => n + l.tags, 0));
+    const { registerCollectorLinks } = await import("../../../../collectors/registry");
+    await registerCollectorLinks(t.db, runtime.file, createLogger("silent"));
+    expect(await count()).toBe(before);
+  });
+
   it("writes auditable tank readings at 20 °C with the algorithm version (A30-MS-08, A30-MS-18)", async () => {
     await runtime.pipeline!.flush();
     const rows = await t.db.query<{ n: number; versions: string[] }>(

@@ -172,7 +172,7 @@ describe("site simulators: power failure, calibration expired, emergency stop (A
     const firstSeq = seq;
     const netMl = () => sims.opcua.model.state.tanks.map((t) => t.netVolumeMl);
 
-    const outage = sims.powerFailure({ downMs: 1500 });
+    const outage = sims.powerFailure({ downMs: 1500, upsLeadMs: 500 });
     // 1. The UPS reports the mains loss while the links still answer.
     await waitFor(async () => (await probe.read(UPS_TAGS)).every((v) => v === true), 1000, "UPS en batería (OPC UA)");
     expect(sims.powerState).toBe("on-battery");

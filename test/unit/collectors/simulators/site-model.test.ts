@@ -4,6 +4,7 @@ import { siteSchema, type Site, type SiteInstallation, type SiteTank } from "../
 import { createPrng, type Prng } from "../../../../collectors/simulators/prng";
 import {
   createSiteModel,
+  expansionCoefficientPerC,
   stepSiteModel,
   siteModelReadings,
   withSensorFault,
@@ -233,7 +234,10 @@ describe("site model", () => {
     const { state } = run(createSiteModel(DEMO_SITE, { startTimeMs: START_MS, rng }), rng, 3600, 30);
     for (const t of state.tanks) {
       const factor = 1 + t.spec.alphaPerC * (t.truth.temperatureC - REFERENCE_TEMPERATURE_C);
-      expect(t.spec.alphaPerC).toBe(t.spec.productKey === "PR03" ? 0.00083 : 0.00095);
+      // API MPMS 11.1 α60 of the product's density (refined products: gasolines ≈ 0.00121–0.00124 /°C, diesel ≈ 0.00085 /°C).
+      if (t.spec.productKey === "PR03") expect(t.spec.alphaPerC).toBeCloseTo(0.000854, 5);
+      else expect(t.spec.alphaPerC).toBeGreaterThan(0.0012);
+      expect(t.spec.alphaPerC).toBe(expansionCoefficientPerC(t.spec.productKey, t.spec.density15KgM3));
       expect(t.truth.grossVolumeL).toBeCloseTo(t.truth.netVolumeL * factor, 6);
       expect(t.truth.densityKgM3).toBeCloseTo(t.spec.density15KgM3 / factor, 9);
       // Warmer than 15 °C: lighter than at reference, and more litres than at reference.

@@ -1,0 +1,1 @@
+export { recordDeviceStatusDecision } from "./record-device-status";
