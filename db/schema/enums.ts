@@ -155,3 +155,6 @@ export const COMPONENT_STATES = ["ok", "fault", "unknown"] as const;
 
 export const JOB_RUN_STATUSES = ["running", "succeeded", "failed"] as const;
 export const IMPORTED_FILE_KINDS = ["provider_records", "third_party_records", "lot_quality", "other"] as const;
+
+/** Tamper attempts staged by the append-only triggers (A30-LOG-07, A30-ALM-03): the statement that was skipped or refused. */
+export const TAMPER_OPERATIONS = ["UPDATE", "DELETE", "TRUNCATE", "REFUSED"] as const;

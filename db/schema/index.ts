@@ -20,6 +20,7 @@ export * from "./inventory";
 export * from "./event-log";
 export * from "./alarms";
 export * from "./record-sequences";
+export * from "./tamper-attempts";
 export * from "./users";
 export * from "./cfdi";
 export * from "./pedimentos";

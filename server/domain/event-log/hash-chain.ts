@@ -73,6 +73,11 @@ export function verifyEventLogChain(
   let last = previous;
   for (const entry of entries) {
     count += 1;
+    if (entry.id > last.id + 1) {
+      // Missing numbers: the first broken entry is the first one that is gone.
+      const missing = entry.id - 1 === last.id + 1 ? `falta la entrada ${last.id + 1}` : `faltan las entradas ${last.id + 1} a ${entry.id - 1}`;
+      return { ok: false, entries: count - 1, firstBad: last.id + 1, reason: `numeración no consecutiva: ${missing}` };
+    }
     if (entry.id !== last.id + 1) {
       return { ok: false, entries: count, firstBad: entry.id, reason: `numeración no consecutiva: se esperaba ${last.id + 1}` };
     }

@@ -1,2 +1,4 @@
 export * from "./hash-chain";
 export * from "./event-types";
+export * from "./integrity";
+export * from "./tamper";

@@ -50,10 +50,13 @@ describe.each(testEngines)("bitácora writer and communication events on %s", (e
   });
 
   it("A30-LOG-06: an entry edited behind the application's back is found by the chain", async () => {
+    // As a superuser who bypasses the append-only trigger (it would otherwise keep the row, A30-LOG-07).
+    await t.db.query("alter table event_log disable trigger aforo_append_only");
     await t.db.query("update event_log set description = 'alterado' where id = 7");
     expect(verifyEventLogChain(await readEventLogRange(t.db, 1, 10_000))).toMatchObject({ ok: false, firstBad: 7 });
     await t.db.query("update event_log set description = 'escritor restaurado' where id = 7"); // still bad: content differs
     expect(verifyEventLogChain(await readEventLogRange(t.db, 1, 10_000)).ok).toBe(false);
+    await t.db.query("alter table event_log enable trigger aforo_append_only");
   });
 
   it("A30-MS-15 / A30-ALM-05: a link outage writes bitácora entries, an alarm, its clearing and a resumption record", async () => {

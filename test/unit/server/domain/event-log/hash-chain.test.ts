@@ -42,10 +42,19 @@ describe("bitácora hash chain (A30-LOG-06, A30-SEC-14)", () => {
     expect(verifyEventLogChain(entries)).toMatchObject({ ok: false, firstBad: 3 });
   });
 
-  it("a deleted entry breaks the numbering at the next one", () => {
+  it("A30-REC-04: a deleted entry is reported at its own number, the first one missing", () => {
     const entries = chain(5);
     entries.splice(1, 1);
-    expect(verifyEventLogChain(entries)).toMatchObject({ ok: false, firstBad: 3 });
+    expect(verifyEventLogChain(entries)).toMatchObject({ ok: false, entries: 1, firstBad: 2, reason: "numeración no consecutiva: falta la entrada 2" });
+    const two = chain(6);
+    two.splice(2, 2);
+    expect(verifyEventLogChain(two)).toMatchObject({ ok: false, firstBad: 3, reason: "numeración no consecutiva: faltan las entradas 3 a 4" });
+  });
+
+  it("a duplicated number is reported where it repeats", () => {
+    const entries = chain(3);
+    entries.splice(2, 0, entries[1]!);
+    expect(verifyEventLogChain(entries)).toMatchObject({ ok: false, firstBad: 2, reason: "numeración no consecutiva: se esperaba 3" });
   });
 
   it("an entry rewritten with a fresh hash still breaks the link of the next entry", () => {
