@@ -8,7 +8,6 @@ import next from "next";
 import { migrateDatabase, openDatabase, type Database } from "../db/client";
 import { installationExists } from "../db/repositories/installations";
 import { seedCatalogs } from "../db/seed/catalogs";
-import { seedDemo } from "../db/seed/demo";
 import { applyRawRetention, refreshRollups } from "../db/timeseries";
 import type { Config } from "./config";
 import { DEMO_SITE } from "./contracts/demo-site";
@@ -19,6 +18,13 @@ import type { Logger } from "./platform/logger";
 import { resolveSecrets } from "./platform/secrets";
 import { AFORO_VERSION } from "./platform/version";
 import { startRealtimeGateway } from "./realtime/gateway";
+import { runDueCuts } from "./services/inventory/index";
+import { seedDemoWithHistory } from "./services/demo/index";
+import { atgReportFromCollector, incompleteRecordsJob, operationDetectionJob, recordAtgDelivery } from "./services/operations/index";
+import { recordsIntegrityJob } from "./services/records-integrity/index";
+import { createDiagnosticsService, recordServerStart, recordServerStop } from "./services/diagnostics/index";
+import { escalateUnattendedFaults } from "./services/alarms/escalation";
+import { eventLogJobs, TAMPER_CHANNEL, TAMPER_JOB } from "./services/event-log/index";
 
 const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -40,6 +46,7 @@ export async function startServer(config: Config, logger: Logger, clock: Clock =
 
   const db = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir, applicationName: "aforo-server" });
   const stopSteps: { name: string; run: () => Promise<void> }[] = [{ name: "base de datos", run: () => db.close() }];
+  let stopReason = "arranque fallido";
   const stopAll = async (): Promise<void> => {
     for (const step of stopSteps.reverse()) {
       await step.run().catch((error: unknown) => logger.error({ step: step.name, error: (error as Error).message }, "error al detener"));
@@ -56,7 +63,17 @@ export async function startServer(config: Config, logger: Logger, clock: Clock =
       "base de datos migrada",
     );
     await seedCatalogs(db);
-    if (config.AFORO_DEMO) await seedDemo(db, DEMO_SITE, { now: clock.now() });
+    // Issue #4: the first start of a demo database also generates the previous 2 days (operations,
+    // daily cuts, an A30-INC-01 finding); the live simulators then continue from its final state.
+    const demoHistory = config.AFORO_DEMO
+      ? await seedDemoWithHistory(db, DEMO_SITE, { now: clock.now(), logger: logger.child({ subsystem: "demo-history" }) })
+      : null;
+    // A30-LOG-01 categories 2/3: this start in the bitácora; the clean stop too (runs just before the database closes).
+    const processInfo = await recordServerStart(db, { now: clock.now(), version: AFORO_VERSION, pid: process.pid });
+    stopSteps.push({
+      name: "bitácora de apagado",
+      run: async () => void (await recordServerStop(db, { now: clock.now(), version: AFORO_VERSION, reason: stopReason, startedAt: processInfo.startedAt })),
+    });
 
     const runtime: AforoRuntime = {
       config,
@@ -110,12 +127,29 @@ export async function startServer(config: Config, logger: Logger, clock: Clock =
         runAtStart: true,
         run: (now) => applyRawRetention(db, capabilities, now, config.AFORO_RAW_RETENTION_DAYS),
       },
+      // A30-INV-01 / A30-REC-02: daily inventory cut at each installation's cut hour; at start it
+      // also makes the cuts missed while the server was down ("corte diferido").
+      { name: "corte diario de inventario", everyMs: 60_000, runAtStart: true, run: (now) => runDueCuts(db, now) },
     ];
+    // Issue #4: receptions and sales detected from tank readings and hose totalizers (A30-REC-01).
+    jobs.push(operationDetectionJob(db, { logger: logger.child({ subsystem: "operations" }) }));
     if (!capabilities.continuousAggregates) {
       jobs.push({ name: "agregados de mediciones", everyMs: 10_000, run: (now) => refreshRollups(db, now) });
     }
+    // Bitácora: tamper attempts → entry + alarm, daily chain verification, foreign sessions (A30-LOG-06/07/08).
+    jobs.push(...eventLogJobs(db));
+    // A30-ALM-04: faults not attended within the configured limit (≤ 72 h) raise one type-12 alarm each.
+    jobs.push({ name: "fallas no atendidas en 72 h", everyMs: 60_000, runAtStart: true, run: (now) => escalateUnattendedFaults(db, now) });
+    // A30-REC-03: records incomplete after the grace period → one type-4 alarm each; A30-REC-04: daily numbering check.
+    jobs.push(incompleteRecordsJob(db), recordsIntegrityJob(db));
+    // A30-DIAG-01/02: self-diagnosis of measurement systems, channels and the UCC (every 15 s by default).
+    const diagnostics = createDiagnosticsService({ db, dataDir, logger: logger.child({ subsystem: "diagnostics" }), process: processInfo });
+    jobs.push({ name: "autodiagnóstico", everyMs: diagnostics.thresholds().runEveryS * 1000, runAtStart: true, run: (now) => diagnostics.runOnce(now) });
     const scheduler = startScheduler(jobs, { logger: logger.child({ subsystem: "jobs" }), now: () => clock.now() });
     stopSteps.push({ name: "tareas", run: () => scheduler.stop() });
+    // The append-only triggers NOTIFY on every attempt: record it now rather than at the next tick.
+    const unlistenTamper = await db.listen(TAMPER_CHANNEL, () => void scheduler.runNow(TAMPER_JOB));
+    stopSteps.push({ name: "aviso de intentos de alteración", run: () => unlistenTamper() });
 
     if (config.AFORO_DEMO) {
       // Loaded only in demo mode (node-opcua is heavy; a central server does not collect).
@@ -128,6 +162,8 @@ export async function startServer(config: Config, logger: Logger, clock: Clock =
         tlsPort: config.AFORO_SIM_TLS_PORT,
         pkiDir: path.join(dataDir, "opcua-pki", "simulator"),
         logger: logger.child({ subsystem: "simulator" }),
+        // Same volumes, totalizers and random sequence as where the demo history ended (no jump).
+        ...(demoHistory ? { initialState: demoHistory.finalState, initialMeterTotals: demoHistory.meterTotals, seed: demoHistory.rngState } : {}),
       });
       stopSteps.push({ name: "simuladores", run: () => simulators.stop() });
       const collector = await startCollectorRuntime({
@@ -138,6 +174,12 @@ export async function startServer(config: Config, logger: Logger, clock: Clock =
         logger: logger.child({ subsystem: "collector" }),
         // The demo's own simulator: its certificate is trusted the first time (never in production).
         trustOnFirstUse: true,
+        // Veeder-Root delivery reports become reception records (idempotent by report key, A30-REC-01).
+        onDelivery: (delivery) => {
+          recordAtgDelivery(db, atgReportFromCollector(delivery), clock.now()).catch((error: unknown) =>
+            logger.error({ error: (error as Error).message, delivery: delivery.key }, "no se pudo registrar la entrega de la consola"),
+          );
+        },
       });
       stopSteps.push({ name: "colector", run: () => collector.stop() });
     }
@@ -166,6 +208,7 @@ export async function startServer(config: Config, logger: Logger, clock: Clock =
       db,
       stop(reason = "stop") {
         stopping ??= (async () => {
+          stopReason = reason;
           logger.info({ reason }, "deteniendo Aforo");
           await stopAll();
           logger.info("Aforo detenido");

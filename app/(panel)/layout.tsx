@@ -3,6 +3,10 @@ import { redirect } from "next/navigation";
 import type { ReactNode } from "react";
 import { auth, signOut } from "../../server/http/auth";
 import { ROLE_LABELS } from "../../server/contracts/roles";
+import { roleHasPermission } from "../../server/contracts/permissions";
+import { getRuntime } from "../../server/http/runtime";
+import { activeAlarmSummary } from "../../server/services/alarms/views";
+import { ActiveAlarmsBanner } from "../_components/active-alarms-banner";
 
 export const dynamic = "force-dynamic";
 
@@ -10,6 +14,8 @@ export const dynamic = "force-dynamic";
 export default async function PanelLayout({ children }: { children: ReactNode }) {
   const session = await auth();
   if (!session?.user) redirect("/login");
+  const runtime = getRuntime();
+  const alarmSummary = await activeAlarmSummary(runtime.db, runtime.clock.now());
   async function logOut() {
     "use server";
     await signOut({ redirectTo: "/login" });
@@ -22,7 +28,18 @@ export default async function PanelLayout({ children }: { children: ReactNode })
         </Link>
         <nav aria-label="Principal">
           <Link href="/tablero">Tablero</Link>
+          <Link href="/operaciones">Operaciones</Link>
+          <Link href="/inventario">Inventario</Link>
+          <Link href="/bitacora">Bitácora</Link>
+          {/* Not prefetched: rendering /alarmas is a consultation recorded in the bitácora (A30-ALM-09). */}
+          <Link href="/alarmas" prefetch={false}>
+            Alarmas
+          </Link>
+          <Link href="/diagnostico">Diagnóstico</Link>
+          {/* A30-ACC-06: only profiles that may configure (Administrador, Supervisor) see the link. */}
+          {roleHasPermission(session.user.role, "configure") ? <Link href="/configuracion">Configuración</Link> : null}
         </nav>
+        <ActiveAlarmsBanner initial={alarmSummary} />
         <div className="session">
           <span data-testid="session-user">
             {session.user.username} · {ROLE_LABELS[session.user.role]}

@@ -11,7 +11,7 @@ export function formatNumber(value: number, decimals = 0): string {
 }
 
 export function formatTime(iso: string, timeZone: string): string {
-  return new Intl.DateTimeFormat("es-MX", { timeZone, hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false }).format(
+  return new Intl.DateTimeFormat("es-MX", { timeZone, hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23" }).format(
     new Date(iso),
   );
 }

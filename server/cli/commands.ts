@@ -14,6 +14,8 @@ import { siteSchema, type Site } from "../contracts/site";
 import { EVENT_CATEGORY } from "../domain/event-log/index";
 import { createLogger } from "../platform/logger";
 import { CliFailure, CliUsageError, EXIT_OK, printJson } from "./output";
+import { reconcileCommand } from "./reconcile";
+import { bitacoraVerifyCommand } from "./bitacora";
 import { vcfCommand } from "./vcf-command";
 
 export interface Command {
@@ -51,6 +53,16 @@ function loadSite(site: string): Site {
   const parsed = siteSchema.safeParse(raw);
   if (!parsed.success) throw new CliUsageError(`sitio inválido en ${site}: ${z.prettifyError(parsed.error)}`);
   return parsed.data;
+}
+
+/** `--leak TQS-EDS-0001=36` (or `EDS-0001/TQS-EDS-0001=36`), repeatable: fault `leak` of the simulators. */
+function parseLeakOptions(value: unknown): Array<{ tank: string; litresPerHour: number }> {
+  const items = Array.isArray(value) ? value : value === undefined ? [] : [value];
+  return items.map((item) => {
+    const match = /^([^=]+)=(\d+(?:\.\d+)?)$/.exec(String(item));
+    if (!match) throw new CliUsageError(`--leak ${String(item)}: se espera TANQUE=LITROS_POR_HORA, p. ej. --leak TQS-EDS-0001=36`);
+    return { tank: match[1]!, litresPerHour: Number(match[2]) };
+  });
 }
 
 function waitForSignal(): Promise<NodeJS.Signals> {
@@ -105,7 +117,8 @@ export const COMMANDS: Command[] = [
   {
     name: "simulate",
     summary: "Inicia los simuladores del sitio: OPC UA (tanques), Modbus TCP (dispensarios, ductos) y consola Veeder-Root TLS",
-    usage: "aforo simulate --site demo|ARCHIVO.json [--port 4840] [--modbus-port 5020] [--tls-port 10001] [--speed 1] [--seed 1]",
+    usage:
+      "aforo simulate --site demo|ARCHIVO.json [--port 4840] [--modbus-port 5020] [--tls-port 10001] [--speed 1] [--seed 1] [--leak TANQUE=LITROS_POR_HORA …]   (--leak: falla «fuga», el tanque pierde producto sin venta registrada; A30-INC-01)",
     options: {
       site: { type: "string", default: "demo" },
       port: { type: "string" },
@@ -113,9 +126,11 @@ export const COMMANDS: Command[] = [
       "tls-port": { type: "string" },
       speed: { type: "string" },
       seed: { type: "string" },
+      leak: { type: "string", multiple: true },
     },
     async run(values) {
       const site = loadSite(String(values.site));
+      const leaks = parseLeakOptions(values.leak);
       const numbers = z
         .object({
           port: z.coerce.number().int().min(0).max(65535).optional(),
@@ -138,8 +153,10 @@ export const COMMANDS: Command[] = [
         seed: numbers.data.seed,
         logger,
       });
+      for (const leak of leaks) simulators.setLeak(leak.tank, leak.litresPerHour);
       printJson({
         ok: true,
+        leaks: leaks.length > 0 ? leaks : undefined,
         opcua: simulators.opcua.endpointUrl,
         modbus: `modbus+tcp://127.0.0.1:${simulators.modbus.port}`,
         veederRoot: simulators.veederRoot ? `tcp://127.0.0.1:${simulators.veederRoot.port}` : null,
@@ -155,36 +172,9 @@ export const COMMANDS: Command[] = [
     usage: "aforo collect --config ARCHIVO.json   (formato en README.md, sección «Colectores»; ejemplo: collectors/collector.example.json)",
     options: { config: { type: "string" } },
     async run(values) {
-      if (typeof values.config !== "string") throw new CliUsageError("falta --config ARCHIVO.json");
-      let raw: unknown;
-      try {
-        raw = JSON.parse(readFileSync(values.config, "utf8"));
-      } catch (error) {
-        throw new CliUsageError(`no se pudo leer ${values.config}: ${(error as Error).message}`);
-      }
-      const config = loadConfig();
-      const dataDir = path.resolve(config.AFORO_DATA_DIR);
-      const { parseCollectorFile, CollectorConfigError } = await import("../../collectors/config");
-      let file;
-      try {
-        file = parseCollectorFile(raw, { dataDir });
-      } catch (error) {
-        if (error instanceof CollectorConfigError) throw new CliUsageError(`${values.config}: ${error.message}`);
-        throw error;
-      }
-      const logger = createLogger(config.LOG_LEVEL, "aforo-collect");
-      const db = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir, applicationName: "aforo-collector" });
-      try {
-        await migrateDatabase(db, { rawRetentionDays: config.AFORO_RAW_RETENTION_DAYS });
-        // Loaded on demand: node-opcua prints a warning on stdout at import.
-        const { startCollectorRuntime } = await import("../../collectors/runtime");
-        const collector = await startCollectorRuntime({ db, databaseUrl: config.DATABASE_URL, file, dataDir, logger });
-        await waitForSignal();
-        await collector.stop();
-      } finally {
-        await db.close();
-      }
-      return EXIT_OK;
+      // Shared with the bundled collector (dist/collector.mjs, `npm run build:collector`).
+      const { runCollectCommand } = await import("../../collectors/collect-command");
+      return runCollectCommand(values);
     },
   },
   {
@@ -231,13 +221,7 @@ export const COMMANDS: Command[] = [
     },
   },
   vcfCommand,
-  {
-    name: "reconcile",
-    summary: "Aplica las cinco reglas de inconsistencia volumétrica a un escenario",
-    usage: "aforo reconcile --scenario ARCHIVO.json",
-    options: {},
-    availableIn: "issue #4 (motor de control volumétrico)",
-  },
+  reconcileCommand,
   {
     name: "report daily",
     summary: "Genera el reporte diario SAT (JSON)",
@@ -259,11 +243,5 @@ export const COMMANDS: Command[] = [
     options: {},
     availableIn: "issue #6 (datos fiscales y reportes SAT)",
   },
-  {
-    name: "bitacora verify",
-    summary: "Verifica la cadena de hashes de la bitácora",
-    usage: "aforo bitacora verify",
-    options: {},
-    availableIn: "issue #4 (motor de control volumétrico)",
-  },
+  bitacoraVerifyCommand,
 ];

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { AlarmPushPayload } from "./alarms";
 
 /**
  * socket.io events between the server and the browser. Measurements arrive as compact tuples
@@ -16,6 +17,8 @@ export const subscribeRequestSchema = z.object({ installationKey: z.string().min
 
 export interface ServerToClientEvents {
   measurements: (payload: MeasurementsPayload) => void;
+  /** An alarm was raised or changed (A30-ALM-09), see server/contracts/alarms.ts. */
+  alarm: (payload: AlarmPushPayload) => void;
 }
 
 export interface ClientToServerEvents {

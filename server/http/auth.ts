@@ -3,6 +3,8 @@ import Credentials from "next-auth/providers/credentials";
 import { z } from "zod";
 import { findUserForLogin } from "../../db/repositories/users";
 import { verifyPassword } from "../platform/password-hash";
+import { clientIpOf, recordRejectedLogin } from "../services/alarms/rejected-login";
+import { recordAccessEvent } from "../services/settings/access-events";
 import { getRuntime } from "./runtime";
 import type { RoleKey } from "../contracts/roles";
 
@@ -35,6 +37,13 @@ class InvalidCredentials extends CredentialsSignin {
 
 export const { handlers, auth, signIn, signOut } = NextAuth(() => {
   const runtime = getRuntime();
+  async function recordAccess(kind: "login" | "logout", id: string | undefined, username: string | undefined): Promise<void> {
+    if (!username) return;
+    const userId = id && /^\d+$/.test(id) ? Number(id) : null;
+    await recordAccessEvent(runtime.db, { kind, userId, username }, runtime.clock.now()).catch((error: unknown) =>
+      runtime.logger.error({ error: (error as Error).message, kind, username }, "no se pudo registrar el acceso en la bitácora"),
+    );
+  }
   return {
     secret: runtime.authSecret,
     trustHost: true,
@@ -55,16 +64,22 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => {
     providers: [
       Credentials({
         credentials: { username: { label: "Usuario" }, password: { label: "Contraseña", type: "password" } },
-        async authorize(raw) {
+        async authorize(raw, request) {
+          // A30-ALM-07: every rejected log-in → one type-10 alarm (attempted user, source IP) + bitácora entry.
+          const reject = async (username: string): Promise<never> => {
+            const ip = clientIpOf(request?.headers);
+            runtime.logger.warn({ username, ip }, "inicio de sesión rechazado");
+            await recordRejectedLogin(runtime.db, { username, ip, userAgent: request?.headers?.get("user-agent") }, runtime.clock.now()).catch((error: unknown) =>
+              runtime.logger.error({ error: (error as Error).message }, "no se pudo registrar la alarma de inicio de sesión rechazado"),
+            );
+            throw new InvalidCredentials();
+          };
           const parsed = credentialsSchema.safeParse(raw);
-          if (!parsed.success) throw new InvalidCredentials();
+          if (!parsed.success) return reject(typeof raw?.username === "string" ? raw.username.trim() : "");
           const user = await findUserForLogin(runtime.db, parsed.data.username);
           // Same work whether or not the user exists, so timing does not reveal valid names.
           const ok = await verifyPassword(parsed.data.password, user?.passwordHash ?? DUMMY_HASH);
-          if (!user || !ok || !user.active) {
-            runtime.logger.warn({ username: parsed.data.username }, "inicio de sesión rechazado");
-            throw new InvalidCredentials();
-          }
+          if (!user || !ok || !user.active) return reject(parsed.data.username);
           return {
             id: String(user.id),
             name: user.displayName,
@@ -75,6 +90,17 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => {
         },
       }),
     ],
+    // A30-LOG-01 category 5 / A30-LOG-05: a successful log-in and a log-out each write one
+    // bitácora entry naming the user ("Inicio de sesión" / "Cierre de sesión").
+    events: {
+      async signIn({ user }) {
+        await recordAccess("login", user.id, user.username);
+      },
+      async signOut(message) {
+        const token = "token" in message ? message.token : null;
+        if (token?.username) await recordAccess("logout", token.sub, String(token.username));
+      },
+    },
     callbacks: {
       // Redirects stay on this site and are returned as paths: behind a custom server Next.js may
       // build the request origin as `localhost`, which would send a browser that came through

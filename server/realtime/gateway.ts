@@ -14,6 +14,8 @@ import {
   type ServerToClientEvents,
 } from "../contracts/realtime";
 import type { RoleKey } from "../contracts/roles";
+import { ALL_ALARMS_ROOM } from "../contracts/alarms";
+import { startAlarmPush } from "../services/alarms/push";
 
 /**
  * socket.io on the same HTTP server as Next.js. Only authenticated sockets connect (A30-ACC-01):
@@ -63,6 +65,8 @@ export async function startRealtimeGateway(options: {
   });
 
   io.on("connection", (socket: Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>) => {
+    // Active alarms are shown to the four profiles on every screen (A30-ALM-09).
+    void socket.join(ALL_ALARMS_ROOM);
     socket.on("subscribe", async (request, ack) => {
       const respond = typeof ack === "function" ? ack : () => undefined;
       const parsed = subscribeRequestSchema.safeParse(request);
@@ -101,9 +105,12 @@ export async function startRealtimeGateway(options: {
     for (const [key, tuples] of byInstallation) io.to(installationRoom(key)).emit("measurements", { v: tuples });
   });
 
+  const unlistenAlarms = await startAlarmPush({ io, db, logger });
+
   return {
     io,
     async close() {
+      await unlistenAlarms();
       await unlisten();
       io.disconnectSockets(true);
       // io.close() would also close the shared HTTP server; main.ts closes that itself.

@@ -1,0 +1,4 @@
+export * from "./decimal";
+export * from "./periods";
+export * from "./rules";
+export * from "./scenario";

@@ -1,0 +1,2 @@
+export { DEMO_HISTORY_SETTING, demoHistoryWindow, generateDemoHistory, isDemoHistoryPending, seedDemoWithHistory } from "./history";
+export type { DemoHistoryOptions, DemoHistoryResult } from "./history";

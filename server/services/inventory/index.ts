@@ -1,0 +1,3 @@
+export * from "./daily-cut";
+export * from "./read-inventory";
+export * from "./process-losses";

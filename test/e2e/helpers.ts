@@ -1,0 +1,36 @@
+import { expect, type APIRequestContext, type Browser, type Page } from "@playwright/test";
+
+/** Demo users (design.md §3, only with AFORO_DEMO=1). */
+export const DEMO_PASSWORDS = {
+  admin: "Aforo#Admin2026",
+  supervisor: "Aforo#Super2026",
+  operador: "Aforo#Oper2026",
+  auditor: "Aforo#Audit2026",
+} as const;
+
+/** Logs in through the log-in form and waits for the dashboard. */
+export async function logIn(page: Page, username: string, password: string): Promise<void> {
+  await page.goto("/login");
+  await page.getByLabel("Usuario").fill(username);
+  await page.getByLabel("Contraseña").fill(password);
+  await page.getByRole("button", { name: "Iniciar sesión" }).click();
+  await expect(page).toHaveURL(/\/tablero$/);
+}
+
+/** A fresh browser context (its own cookies) logged in as `username`. */
+export async function logInPage(browser: Browser, username: string, password: string): Promise<Page> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await logIn(page, username, password);
+  return page;
+}
+
+/** Logs an API request context in at Auth.js's standard endpoints (design.md §3 "Log-in"); returns the callback's status. */
+export async function apiLogIn(request: APIRequestContext, username: string, password: string): Promise<number> {
+  const csrf = (await (await request.get("/api/auth/csrf")).json()) as { csrfToken: string };
+  const response = await request.post("/api/auth/callback/credentials", {
+    form: { csrfToken: csrf.csrfToken, username, password, json: "true" },
+    maxRedirects: 0,
+  });
+  return response.status();
+}
