@@ -21,7 +21,7 @@ import { EVENT_CATEGORY } from "../../domain/event-log/index";
 import { addDays, periodContaining, periodForDate } from "../../domain/reconciliation/index";
 import type { Logger } from "../../platform/logger";
 import { runDueCuts } from "../inventory/index";
-import { runOperationDetection } from "../operations/index";
+import { correctOperation, runOperationDetection } from "../operations/index";
 
 /**
  * Demo history (issue #4 "Done when"): on the FIRST start of a demo database the previous full
@@ -105,7 +105,7 @@ export interface DemoHistoryResult {
   meterTotals: Map<string, { grossL: number; netMl: number }>;
   /** Ground truth: every operation that ended in the history (model events). */
   operations: Extract<SiteEvent, { type: "operation-end" }>[];
-  stats: { steps: number; measurements: number; tankReadings: number; truckLoadings: number; receptions: number; deliveries: number; cuts: number; findings: number; ms: number };
+  stats: { steps: number; measurements: number; tankReadings: number; truckLoadings: number; receptions: number; deliveries: number; cuts: number; findings: number; counterpartiesCaptured: number; ms: number };
   /** Where the time went: writing the series, the operation detection (incl. the truck loadings), the cuts. */
   timing: { writeMs: number; detectionMs: number; cutMs: number };
 }
@@ -248,7 +248,7 @@ export async function generateDemoHistory(db: Database, site: Site, options: Dem
   let auditBuffer: NewTankReading[] = [];
   const lastAudit = new Map<number, number>();
   const lastMeterValue = new Map<string, { grossL: number; moved: boolean }>();
-  const stats = { steps: 0, measurements: 0, tankReadings: 0, truckLoadings: 0, receptions: 0, deliveries: 0, cuts: 0, findings: 0, ms: 0 };
+  const stats = { steps: 0, measurements: 0, tankReadings: 0, truckLoadings: 0, receptions: 0, deliveries: 0, cuts: 0, findings: 0, counterpartiesCaptured: 0, ms: 0 };
   const timing = { writeMs: 0, detectionMs: 0, cutMs: 0 };
 
   const flush = async (): Promise<void> => {
@@ -312,6 +312,10 @@ export async function generateDemoHistory(db: Database, site: Site, options: Dem
     stats.deliveries += detection.deliveries - detection.ductDeliveries;
     stats.truckLoadings += detection.ductDeliveries;
     if (cutAtMs !== null) {
+      // The back office captures the counterparty of each operation from its documents before
+      // the cut (A30-REC-03/05): a correction by the supervisor, with its bitácora entry. The
+      // operations after the last cut stay incomplete, as on a live site.
+      stats.counterpartiesCaptured += await captureDemoCounterparties(db, at);
       const cut = await runDueCuts(db, at);
       stats.cuts += cut.cuts;
       stats.findings += cut.findings;
@@ -477,4 +481,43 @@ async function insertTankReadingsBulk(db: SqlExecutor, rows: readonly NewTankRea
     inserted += result.length;
   }
   return inserted;
+}
+
+/**
+ * Demo counterparties (example RFCs of the specification, not real companies): the supplier of
+ * the service station's tanker deliveries and of the terminal's pipeline receipts, and the
+ * terminal's truck-loading customers in rotation.
+ */
+const DEMO_SUPPLIER = { rfc: "GPA200101NL1", name: "Proveedora de Petrolíferos de Demostración" };
+const DEMO_CUSTOMERS = [
+  { rfc: "CACX7605101P8", name: "Cliente de Demostración Uno" },
+  { rfc: "EVA9612104R6", name: "Cliente de Demostración Dos" },
+] as const;
+
+/** Completes, as the demo supervisor, every automatic operation ended before `at` that lacks its counterparty RFC. */
+async function captureDemoCounterparties(db: Database, at: Date): Promise<number> {
+  const [supervisor] = await db.query<{ id: number; username: string }>("select id, username from users where username = 'supervisor'");
+  if (!supervisor) return 0;
+  const pending = await db.query<{ id: string | number; type: "reception" | "delivery"; number: string | number }>(
+    `select o.id, o.type, o.number from operations o
+      where o.status = 'incomplete' and o.counterparty_rfc is null and o.origin = 'automatic' and o.end_at <= $1
+        and not exists (select 1 from operations n where n.supersedes_id = o.id)
+      order by o.installation_id, o.number`,
+    [at.toISOString()],
+  );
+  for (const op of pending) {
+    const counterparty = op.type === "reception" ? DEMO_SUPPLIER : DEMO_CUSTOMERS[Number(op.number) % DEMO_CUSTOMERS.length]!;
+    await correctOperation(
+      db,
+      Number(op.id),
+      {
+        counterpartyRfc: counterparty.rfc,
+        counterpartyName: counterparty.name,
+        reason: "Captura del RFC de la contraparte desde la documentación de la operación (historial de demostración)",
+      },
+      { userId: Number(supervisor.id), username: supervisor.username },
+      at,
+    );
+  }
+  return pending.length;
 }

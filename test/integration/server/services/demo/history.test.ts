@@ -6,6 +6,7 @@ import { ALARM_TYPE } from "../../../../../server/domain/alarms/index";
 import { EVENT_CATEGORY } from "../../../../../server/domain/event-log/index";
 import { seedDemoWithHistory, type DemoHistoryResult } from "../../../../../server/services/demo/index";
 import { verifyEventLog } from "../../../../../server/services/event-log/verify-integrity";
+import { raiseIncompleteRecordAlarms } from "../../../../../server/services/operations/index";
 import { openTestDatabase, testEngines, type TestDatabase } from "../../../../helpers/test-db";
 
 /**
@@ -112,7 +113,8 @@ describe.each(testEngines)("demo history on %s (issue #4, A30-INV-01, A30-REC-01
     expect(loadings.length).toBeGreaterThan(20);
     const ops = await t.db.query<{ key: string; end_at: Date | string; gross_volume: string; element_type: string; duct_id: number | null; detector: string }>(
       `select k.key, o.end_at, o.gross_volume::text, o.element_type, o.duct_id, o.raw_data->>'detector' as detector
-         from operations o join tanks k on k.id = o.tank_id where o.type = 'delivery' and o.element_type = 'duct'`,
+         from operations o join tanks k on k.id = o.tank_id where o.type = 'delivery' and o.element_type = 'duct'
+          and not exists (select 1 from operations x where x.supersedes_id = o.id)`, // current versions (the back office completed their RFC)
     );
     expect(ops.every((o) => o.detector === "duct-meter-batch" && o.duct_id !== null)).toBe(true);
     for (const loading of loadings) {
@@ -154,6 +156,24 @@ describe.each(testEngines)("demo history on %s (issue #4, A30-INV-01, A30-REC-01
     const parse = (d: unknown) => (typeof d === "string" ? JSON.parse(d) : d) as Record<string, unknown>;
     expect(parse(rows[0]!.details)).toMatchObject({ demoHistory: true, kind: "demo_history_start" });
     expect(parse(rows.at(-1)!.details)).toMatchObject({ demoHistory: true, kind: "demo_history_end" });
+  });
+
+  it("A30-REC-03/05: the back office captured every counterparty before each cut — corrections by the supervisor as new versions — so no record is incomplete past the 24 h grace at start", async () => {
+    expect(history.stats.counterpartiesCaptured).toBeGreaterThan(0);
+    const corrected = await t.db.query<{ n: string | number }>(
+      "select count(*) as n from operations where version = 2 and counterparty_rfc is not null and correction_reason like 'Captura del RFC%'",
+    );
+    expect(Number(corrected[0]!.n)).toBe(history.stats.counterpartiesCaptured);
+    const entries = await t.db.query<{ n: string | number }>("select count(*) as n from event_log where username = 'supervisor' and description like 'Corrección de la %'");
+    expect(Number(entries[0]!.n)).toBe(history.stats.counterpartiesCaptured);
+    const lastCut = await t.db.query<{ at: Date | string }>("select max(cut_at) as at from inventory_cuts");
+    const stale = await t.db.query<{ n: string | number }>(
+      `select count(*) as n from operations o where o.status = 'incomplete' and o.end_at <= $1
+          and not exists (select 1 from operations x where x.supersedes_id = o.id)`,
+      [new Date(lastCut[0]!.at).toISOString()],
+    );
+    expect(Number(stale[0]!.n)).toBe(0);
+    expect(await raiseIncompleteRecordAlarms(t.db, NOW)).toMatchObject({ alarmsRaised: 0 });
   });
 
   it("the live simulator can continue from the history: same tank volumes, totalizers past their start", async () => {
