@@ -16,6 +16,7 @@ import { createLogger } from "../platform/logger";
 import { CliFailure, CliUsageError, EXIT_OK, printJson } from "./output";
 import { reconcileCommand } from "./reconcile";
 import { bitacoraVerifyCommand } from "./bitacora";
+import { backupCommand } from "./backup";
 import { vcfCommand } from "./vcf-command";
 
 export interface Command {
@@ -244,4 +245,5 @@ export const COMMANDS: Command[] = [
     availableIn: "issue #6 (datos fiscales y reportes SAT)",
   },
   bitacoraVerifyCommand,
+  backupCommand,
 ];
