@@ -1,4 +1,4 @@
-import { GENESIS_HASH, hashEventLogEntry, type StagedTamperAttempt, type StoredEventLogEntry } from "../../server/domain/event-log/index";
+import { GENESIS_HASH, hashEventLogEntry, type HashableEventLogEntry, type StagedTamperAttempt, type StoredEventLogEntry } from "../../server/domain/event-log/index";
 import type { SqlExecutor } from "../client";
 
 /**
@@ -44,15 +44,15 @@ export async function previousEntryHash(tx: SqlExecutor, id: number): Promise<st
   return previous?.hash ?? GENESIS_HASH;
 }
 
-export async function appendEventLog(tx: SqlExecutor, entry: NewEventLogEntry): Promise<{ id: number; hash: string }> {
-  const id = await nextRecordNumber(tx, "event_log");
-  const previousHash = await previousEntryHash(tx, id);
-  // Round to milliseconds: PostgreSQL keeps microseconds, JS Dates milliseconds; the hash must
-  // be recomputable from what is stored.
-  const time = new Date(Math.floor(entry.time.getTime()));
-  const hashable = {
+/**
+ * The content that is hashed and stored for entry `id`. The time is rounded to milliseconds:
+ * PostgreSQL keeps microseconds, JS Dates milliseconds, and the hash must be recomputable from
+ * what is stored. Shared by the single and the batch writers so both chain identically.
+ */
+export function hashableEventLogEntry(id: number, entry: NewEventLogEntry): HashableEventLogEntry {
+  return {
     id,
-    time,
+    time: new Date(Math.floor(entry.time.getTime())),
     userId: entry.userId ?? null,
     username: entry.username,
     category: entry.category,
@@ -62,6 +62,13 @@ export async function appendEventLog(tx: SqlExecutor, entry: NewEventLogEntry): 
     installationId: entry.installationId ?? null,
     details: entry.details ?? null,
   };
+}
+
+export async function appendEventLog(tx: SqlExecutor, entry: NewEventLogEntry): Promise<{ id: number; hash: string }> {
+  const id = await nextRecordNumber(tx, "event_log");
+  const previousHash = await previousEntryHash(tx, id);
+  const hashable = hashableEventLogEntry(id, entry);
+  const time = hashable.time;
   const hash = hashEventLogEntry(hashable, previousHash);
   await tx.query(
     `insert into event_log (id, time, user_id, username, category, event_type, description, component, installation_id, details, hash, previous_hash)

@@ -5,6 +5,8 @@
  * the time line. Pure: no clock of its own; the zone rules come from the runtime's ICU data.
  */
 
+import { isValidTimeZone, zonedFields, zoneOffsetMs } from "../../../server/domain/time/zoned";
+
 /** Calendar fields as the console prints them (year already expanded to four digits). */
 export interface ConsoleDateTime {
   year: number;
@@ -14,35 +16,7 @@ export interface ConsoleDateTime {
   minute: number;
 }
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatterFor(timeZone: string): Intl.DateTimeFormat {
-  let formatter = formatters.get(timeZone);
-  if (!formatter) {
-    formatter = new Intl.DateTimeFormat("en-US", {
-      timeZone,
-      hourCycle: "h23",
-      year: "numeric",
-      month: "2-digit",
-      day: "2-digit",
-      hour: "2-digit",
-      minute: "2-digit",
-      second: "2-digit",
-    });
-    formatters.set(timeZone, formatter);
-  }
-  return formatter;
-}
-
-/** True when the runtime knows the zone (`America/Mexico_City`, `UTC`…). */
-export function isValidTimeZone(timeZone: string): boolean {
-  try {
-    formatterFor(timeZone);
-    return true;
-  } catch {
-    return false;
-  }
-}
+export { isValidTimeZone };
 
 /** Wall-clock fields of `date` in `timeZone`, seconds dropped (the console prints minutes). */
 export function dateToConsoleTime(date: Date, timeZone: string): ConsoleDateTime {
@@ -64,7 +38,7 @@ export function consoleTimeToDate(time: ConsoleDateTime, timeZone: string): Date
   // Try both offsets around the guess; keep the candidates whose local fields match.
   const candidates = new Set<number>();
   for (const probe of [asUtc - 86_400_000, asUtc, asUtc + 86_400_000]) {
-    candidates.add(asUtc - offsetMs(probe, timeZone));
+    candidates.add(asUtc - zoneOffsetMs(probe, timeZone));
   }
   const matches = [...candidates].filter((instant) => sameFields(zonedFields(instant, timeZone), time)).sort((a, b) => a - b);
   const first = matches[0];
@@ -75,23 +49,6 @@ export function consoleTimeToDate(time: ConsoleDateTime, timeZone: string): Date
 export function formatConsoleTime(time: ConsoleDateTime): string {
   const two = (n: number): string => String(n).padStart(2, "0");
   return `${two(time.year % 100)}${two(time.month)}${two(time.day)}${two(time.hour)}${two(time.minute)}`;
-}
-
-interface ZonedFields extends ConsoleDateTime {
-  second: number;
-}
-
-function zonedFields(instantMs: number, timeZone: string): ZonedFields {
-  const parts = formatterFor(timeZone).formatToParts(new Date(instantMs));
-  const get = (type: Intl.DateTimeFormatPartTypes): number => Number(parts.find((p) => p.type === type)?.value ?? "0");
-  return { year: get("year"), month: get("month"), day: get("day"), hour: get("hour"), minute: get("minute"), second: get("second") };
-}
-
-/** Offset of `timeZone` from UTC at an instant, ms (local − UTC). */
-function offsetMs(instantMs: number, timeZone: string): number {
-  const f = zonedFields(instantMs, timeZone);
-  const localAsUtc = Date.UTC(f.year, f.month - 1, f.day, f.hour, f.minute, f.second);
-  return localAsUtc - Math.floor(instantMs / 1000) * 1000;
 }
 
 function sameFields(a: ConsoleDateTime, b: ConsoleDateTime): boolean {

@@ -9,38 +9,12 @@
  * (e.g. 02:30) falls on the first instant after the gap; one that happens twice on a fall-back
  * day is the first occurrence. America/Mexico_City has had no DST since 2022.
  */
+import { isValidTimeZone, zonedFields, zoneOffsetMs } from "../time/zoned";
+
+export { isValidTimeZone };
+
 const DATE_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
 const HHMM_PATTERN = /^([01]\d|2[0-3]):([0-5]\d)$/;
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatter(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat("en-US", {
-      timeZone,
-      hourCycle: "h23",
-      year: "numeric",
-      month: "2-digit",
-      day: "2-digit",
-      hour: "2-digit",
-      minute: "2-digit",
-      second: "2-digit",
-    });
-    formatters.set(timeZone, f);
-  }
-  return f;
-}
-
-/** True when `timeZone` is an IANA zone Intl knows. */
-export function isValidTimeZone(timeZone: string): boolean {
-  try {
-    formatter(timeZone);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Is `date` a real calendar date YYYY-MM-DD? */
 export function isValidDate(date: string): boolean {
@@ -56,16 +30,8 @@ export function isValidCutHour(cutHour: string): boolean {
 
 /** Wall-clock fields of an instant in a zone, as a UTC millisecond count (seconds kept). */
 function localWallMs(instantMs: number, timeZone: string): number {
-  const parts: Record<string, number> = {};
-  for (const p of formatter(timeZone).formatToParts(new Date(instantMs))) {
-    if (p.type !== "literal") parts[p.type] = Number(p.value);
-  }
-  return Date.UTC(parts.year!, parts.month! - 1, parts.day!, parts.hour!, parts.minute!, parts.second!);
-}
-
-/** Offset (local − UTC) in ms at an instant. */
-function offsetMs(instantMs: number, timeZone: string): number {
-  return localWallMs(instantMs, timeZone) - Math.floor(instantMs / 1000) * 1000;
+  const f = zonedFields(instantMs, timeZone);
+  return Date.UTC(f.year, f.month - 1, f.day, f.hour, f.minute, f.second);
 }
 
 /** The instant at which the local wall clock of `timeZone` shows `date` `time` (see DST notes above). */
@@ -75,8 +41,8 @@ export function zonedInstant(date: string, time: string, timeZone: string): Date
   if (!d || !isValidDate(date)) throw new RangeError(`fecha inválida: ${date}`);
   if (!t) throw new RangeError(`hora inválida: ${time}`);
   const wall = Date.UTC(Number(d[1]), Number(d[2]) - 1, Number(d[3]), Number(t[1]), Number(t[2]));
-  const before = offsetMs(wall - 86_400_000, timeZone);
-  const after = offsetMs(wall + 86_400_000, timeZone);
+  const before = zoneOffsetMs(wall - 86_400_000, timeZone);
+  const after = zoneOffsetMs(wall + 86_400_000, timeZone);
   const candidates = [...new Set([before, after])].map((o) => wall - o).filter((instant) => localWallMs(instant, timeZone) === wall);
   if (candidates.length > 0) return new Date(Math.min(...candidates));
   // In a spring-forward gap: apply the offset in force before the change → first instant after the gap.

@@ -1,5 +1,5 @@
 import type { SqlExecutor } from "../../../db/client";
-import { previousEntryHash, type NewEventLogEntry } from "../../../db/repositories/event-log";
+import { hashableEventLogEntry, previousEntryHash, type NewEventLogEntry } from "../../../db/repositories/event-log";
 import { hashEventLogEntry } from "../../domain/event-log/index";
 
 /**
@@ -33,19 +33,8 @@ export async function appendEventLogBatch(tx: SqlExecutor, entries: readonly New
   const cols = { id: [] as number[], time: [] as string[], userId: [] as (number | null)[], username: [] as string[], category: [] as (number | null)[], eventType: [] as number[], description: [] as string[], component: [] as (string | null)[], installationId: [] as (number | null)[], details: [] as (string | null)[], hash: [] as string[], previousHash: [] as string[] };
   entries.forEach((entry, i) => {
     const id = first + i;
-    const time = new Date(Math.floor(entry.time.getTime()));
-    const hashable = {
-      id,
-      time,
-      userId: entry.userId ?? null,
-      username: entry.username,
-      category: entry.category,
-      eventType: entry.eventType,
-      description: entry.description,
-      component: entry.component ?? null,
-      installationId: entry.installationId ?? null,
-      details: entry.details ?? null,
-    };
+    const hashable = hashableEventLogEntry(id, entry);
+    const time = hashable.time;
     const hash = hashEventLogEntry(hashable, previousHash);
     cols.id.push(id);
     cols.time.push(time.toISOString());
