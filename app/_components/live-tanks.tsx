@@ -2,7 +2,7 @@
 
 import { useEffect, useMemo, useState } from "react";
 import { io, type Socket } from "socket.io-client";
-import type { InstallationView, LatestValue, TankView } from "../../server/contracts/dashboard";
+import type { InstallationView, LatestValue, TankAlarmsView, TankView } from "../../server/contracts/dashboard";
 import { INSTALLATION_TYPE_LABELS } from "../../server/contracts/dashboard";
 import type { ClientToServerEvents, ServerToClientEvents } from "../../server/contracts/realtime";
 import type { DashboardTankVariable } from "../../server/contracts/site";
@@ -28,6 +28,10 @@ export function LiveTanks({ initial }: { initial: InstallationView[] }) {
     return map;
   });
   const [connection, setConnection] = useState<"conectando" | "en-vivo" | "sin-conexion">("conectando");
+  // Active alarms per tank (A30-ACC-07); refreshed from the server whenever an alarm is pushed.
+  const [tankAlarms, setTankAlarms] = useState<Record<string, TankAlarmsView>>(() =>
+    Object.fromEntries(initial.flatMap((i) => i.tanks.map((t) => [t.key, t.activeAlarms] as const))),
+  );
   const installationKeys = useMemo(() => initial.map((i) => i.key), [initial]);
 
   useEffect(() => {
@@ -51,6 +55,20 @@ export function LiveTanks({ initial }: { initial: InstallationView[] }) {
         return next;
       });
     });
+    let refreshing = false;
+    socket.on("alarm", () => {
+      if (refreshing) return;
+      refreshing = true;
+      fetch("/api/installations", { cache: "no-store" })
+        .then((response) => (response.ok ? (response.json() as Promise<{ installations: InstallationView[] }>) : null))
+        .then((body) => {
+          if (body) setTankAlarms(Object.fromEntries(body.installations.flatMap((i) => i.tanks.map((t) => [t.key, t.activeAlarms] as const))));
+        })
+        .catch(() => undefined)
+        .finally(() => {
+          refreshing = false;
+        });
+    });
     return () => {
       socket.disconnect();
     };
@@ -71,7 +89,7 @@ export function LiveTanks({ initial }: { initial: InstallationView[] }) {
           </header>
           <div className="tank-grid">
             {installation.tanks.map((tank) => (
-              <TankCard key={tank.key} tank={tank} latest={latest} timeZone={installation.timeZone} />
+              <TankCard key={tank.key} tank={tank} latest={latest} timeZone={installation.timeZone} alarms={tankAlarms[tank.key] ?? tank.activeAlarms} />
             ))}
           </div>
         </section>
@@ -80,7 +98,7 @@ export function LiveTanks({ initial }: { initial: InstallationView[] }) {
   );
 }
 
-function TankCard({ tank, latest, timeZone }: { tank: TankView; latest: Latest; timeZone: string }) {
+function TankCard({ tank, latest, timeZone, alarms }: { tank: TankView; latest: Latest; timeZone: string; alarms: TankAlarmsView }) {
   const read = (variable: DashboardTankVariable): LatestValue | undefined => {
     const tag = tank.tags[variable];
     return tag ? latest[tag] : undefined;
@@ -132,6 +150,12 @@ function TankCard({ tank, latest, timeZone }: { tank: TankView; latest: Latest; 
           <dd>{formatNumber(tank.capacityTotalL, 0)} L</dd>
         </dl>
       </div>
+      {alarms.count > 0 ? (
+        <a className="tank-alarms" data-testid="tank-alarms" href={`/alarmas?component=${encodeURIComponent(tank.key)}`} title={alarms.latest ?? undefined}>
+          ⚠ {alarms.count === 1 ? "1 alarma activa" : `${alarms.count} alarmas activas`}
+          {alarms.latest ? <span className="tank-alarms-latest"> · {alarms.latest}</span> : null}
+        </a>
+      ) : null}
       <footer className="muted">{level ? `Lectura ${formatTime(level.time, timeZone)}` : "Sin lecturas"}</footer>
     </article>
   );

@@ -121,6 +121,7 @@ export async function listInstallationsWithTanks(db: SqlExecutor): Promise<Insta
       heightMm: geometry ? (geometry.kind === "vertical-cylinder" ? (geometry.heightMm ?? null) : geometry.diameterMm) : null,
       latest: entry?.latest ?? {},
       tags: entry?.tags ?? {},
+      activeAlarms: { count: 0, latest: null }, // filled by the dashboard service
     };
     installation.tanks.push(tank);
   }

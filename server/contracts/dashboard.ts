@@ -21,6 +21,14 @@ export interface TankView {
   heightMm: number | null;
   latest: Partial<Record<DashboardTankVariable, LatestValue>>;
   tags: Partial<Record<DashboardTankVariable, string>>;
+  /** Alarms of the tank or its measurement systems that need attention (A30-ACC-07: visible from the dashboard). */
+  activeAlarms: TankAlarmsView;
+}
+
+export interface TankAlarmsView {
+  count: number;
+  /** Description of the most recent one. */
+  latest: string | null;
 }
 
 export interface InstallationView {

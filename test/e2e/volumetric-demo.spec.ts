@@ -19,6 +19,11 @@ test("issue #4: the demo history shows a tanker reception, the cut with the A30-
   test.setTimeout(120_000);
   await logIn(page, "supervisor", "Aforo#Super2026");
 
+  // A30-ACC-07: from the dashboard itself the leaking tank shows its active alarm, linked to the register.
+  const leakCard = page.locator(`article[data-tank="${LEAK_TANK}"]`);
+  await expect(leakCard.getByTestId("tank-alarms")).toContainText(/alarmas? activas?/);
+  await expect(leakCard.getByTestId("tank-alarms")).toHaveAttribute("href", `/alarmas?component=${LEAK_TANK}`);
+
   // A30-REC-01: a tanker discharge into a station tank, detected from the stock series.
   await page.goto("/operaciones?instalacion=EDS-0001&tipo=reception");
   await expect(page.getByRole("heading", { name: "Operaciones de recepción y entrega" })).toBeVisible();

@@ -7,7 +7,7 @@ export const metadata: Metadata = { title: "Tablero" };
 export const dynamic = "force-dynamic";
 
 export default async function DashboardPage() {
-  const installations = await getDashboard({ db: getRuntime().db });
+  const installations = await getDashboard({ db: getRuntime().db, now: getRuntime().clock.now() });
   return (
     <>
       <h1 className="page-title">Tablero de instalaciones</h1>

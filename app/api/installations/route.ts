@@ -9,6 +9,6 @@ export async function GET(): Promise<Response> {
   const session = await auth();
   if (!session?.user) return Response.json({ error: "no autenticado" }, { status: 401 });
   const runtime = getRuntime();
-  const installations = await getDashboard({ db: runtime.db });
+  const installations = await getDashboard({ db: runtime.db, now: runtime.clock.now() });
   return Response.json({ installations }, { headers: { "Cache-Control": "no-store" } });
 }
