@@ -10,6 +10,7 @@ import {
 } from "../../server/domain/device-status/index";
 import type { Logger } from "../../server/platform/logger";
 import { recordDeviceStatusDecision } from "../../server/services/device-status/record-device-status";
+import { createOrderedWrites } from "./ordered-writes";
 
 /**
  * Turns the status points among a collector's readings (UPS on battery, emergency stop, device
@@ -37,8 +38,13 @@ export function createDeviceStatusRecorder(options: {
   const now = options.now ?? (() => new Date());
   const states = new Map<string, DeviceStatusState>();
   const points = new Map<string, DeviceStatusPoint | null>();
-  const queue: { point: DeviceStatusPoint; decision: DeviceStatusDecision; at: Date }[] = [];
-  let running: Promise<void> | null = null;
+  const writes = createOrderedWrites<{ point: DeviceStatusPoint; decision: DeviceStatusDecision; at: Date }>({
+    write: (item) => recordDeviceStatusDecision(options.db, item.point, item.decision, item.at),
+    logger: options.logger,
+    failureMessage: "no se pudo registrar el cambio de estado del dispositivo; se reintenta",
+    describe: (item) => ({ tag: item.point.tag }),
+    retryDelayMs: options.retryDelayMs,
+  });
   let observed = 0;
 
   const pointOf = (tag: string): DeviceStatusPoint | null => {
@@ -50,30 +56,8 @@ export function createDeviceStatusRecorder(options: {
     return point;
   };
 
-  const pump = (): Promise<void> => {
-    running ??= (async () => {
-      let attempt = 0;
-      while (queue.length > 0) {
-        const head = queue[0]!;
-        try {
-          await recordDeviceStatusDecision(options.db, head.point, head.decision, head.at);
-          queue.shift();
-          attempt = 0;
-        } catch (error) {
-          attempt += 1;
-          options.logger.warn({ error: (error as Error).message, attempt, tag: head.point.tag }, "no se pudo registrar el cambio de estado del dispositivo; se reintenta");
-          await new Promise((resolve) => setTimeout(resolve, Math.min(10_000, (options.retryDelayMs ?? 250) * 2 ** Math.min(attempt, 6))));
-        }
-      }
-    })().finally(() => {
-      running = null;
-    });
-    return running;
-  };
-
   return {
     onReadings(readings) {
-      let queued = false;
       for (const reading of readings) {
         const point = pointOf(reading.tag);
         if (!point) continue;
@@ -82,17 +66,12 @@ export function createDeviceStatusRecorder(options: {
         states.set(reading.tag, next.state);
         if (next.decision.kind === "none") continue;
         if (next.decision.kind !== "observed-normal") options.logger.warn({ tag: point.tag, decision: next.decision }, "cambio de estado del dispositivo");
-        queue.push({ point, decision: next.decision, at: now() });
-        queued = true;
+        writes.push({ point, decision: next.decision, at: now() });
       }
-      if (queued) void pump();
     },
-    async drain(timeoutMs = 10_000) {
-      if (queue.length === 0 && !running) return;
-      await Promise.race([pump(), new Promise((resolve) => setTimeout(resolve, timeoutMs))]);
-    },
+    drain: (timeoutMs = 10_000) => writes.drain(timeoutMs),
     get pending() {
-      return queue.length;
+      return writes.pending();
     },
     get observed() {
       return observed;

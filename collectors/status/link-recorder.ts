@@ -2,6 +2,7 @@ import type { Database } from "../../db/client";
 import { INITIAL_LINK_STATE, nextLinkState, type LinkMonitorState, type LinkStatusInput } from "../../server/domain/communication/index";
 import type { Logger } from "../../server/platform/logger";
 import { recordLinkDecision, type LinkIdentity } from "../../server/services/communication/record-link-event";
+import { createOrderedWrites } from "./ordered-writes";
 
 /**
  * Turns a driver's status changes into bitácora entries and alarms (A30-MS-15). Writes are
@@ -24,44 +25,24 @@ export function createLinkRecorder(options: {
 }): LinkRecorder {
   const now = options.now ?? (() => new Date());
   let state: LinkMonitorState = INITIAL_LINK_STATE;
-  const queue: { decision: ReturnType<typeof nextLinkState>["decision"]; at: Date }[] = [];
-  let running: Promise<void> | null = null;
-
-  const pump = (): Promise<void> => {
-    running ??= (async () => {
-      let attempt = 0;
-      while (queue.length > 0) {
-        const head = queue[0]!;
-        try {
-          await recordLinkDecision(options.db, options.link, head.decision, head.at);
-          queue.shift();
-          attempt = 0;
-        } catch (error) {
-          attempt += 1;
-          options.logger.warn({ error: (error as Error).message, attempt, component: options.link.component }, "no se pudo registrar el evento de comunicación; se reintenta");
-          await new Promise((resolve) => setTimeout(resolve, Math.min(10_000, (options.retryDelayMs ?? 250) * 2 ** Math.min(attempt, 6))));
-        }
-      }
-    })().finally(() => {
-      running = null;
-    });
-    return running;
-  };
+  const writes = createOrderedWrites<{ decision: ReturnType<typeof nextLinkState>["decision"]; at: Date }>({
+    write: (item) => recordLinkDecision(options.db, options.link, item.decision, item.at),
+    logger: options.logger,
+    failureMessage: "no se pudo registrar el evento de comunicación; se reintenta",
+    describe: () => ({ component: options.link.component }),
+    retryDelayMs: options.retryDelayMs,
+  });
 
   return {
     onStatus(status) {
       const next = nextLinkState(state, status);
       state = next.state;
       if (next.decision.kind === "none") return;
-      queue.push({ decision: next.decision, at: now() });
-      void pump();
+      writes.push({ decision: next.decision, at: now() });
     },
-    async drain(timeoutMs = 10_000) {
-      if (queue.length === 0 && !running) return;
-      await Promise.race([pump(), new Promise((resolve) => setTimeout(resolve, timeoutMs))]);
-    },
+    drain: (timeoutMs = 10_000) => writes.drain(timeoutMs),
     get pending() {
-      return queue.length;
+      return writes.pending();
     },
   };
 }
