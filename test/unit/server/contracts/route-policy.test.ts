@@ -1,0 +1,64 @@
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { roleHasPermission } from "../../../../server/contracts/permissions";
+import { READ_ONLY_MUTATIONS, ROUTE_POLICY } from "../../../../server/contracts/route-policy";
+
+const API_DIR = path.resolve(import.meta.dirname, "../../../../app/api");
+const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
+
+/** Every `route.ts` under app/api with its URL pattern (`[id]` → `:id`, `[...x]` → `*`). */
+function routeFiles(dir: string, prefix = "/api"): { file: string; url: string }[] {
+  const out: { file: string; url: string }[] = [];
+  for (const name of readdirSync(dir).sort()) {
+    const full = path.join(dir, name);
+    if (statSync(full).isDirectory()) {
+      const segment = name.startsWith("[...") ? "*" : name.startsWith("[") ? `:${name.slice(1, -1)}` : name;
+      out.push(...routeFiles(full, `${prefix}/${segment}`));
+    } else if (name === "route.ts") out.push({ file: full, url: prefix });
+  }
+  return out;
+}
+
+/** The exported HTTP handlers of a route file and the source of each one's body. */
+function handlers(source: string): Map<string, string> {
+  const found = new Map<string, string>();
+  const reexport = /export const \{([^}]*)\}/.exec(source);
+  if (reexport) for (const m of reexport[1]!.split(",").map((s) => s.trim())) if ((METHODS as readonly string[]).includes(m)) found.set(m, "");
+  const starts = [...source.matchAll(/export (?:async )?function (GET|POST|PUT|PATCH|DELETE)\b/g)];
+  starts.forEach((m, i) => found.set(m[1]!, source.slice(m.index, starts[i + 1]?.index ?? source.length)));
+  return found;
+}
+
+const routes = routeFiles(API_DIR).flatMap(({ file, url }) => [...handlers(readFileSync(file, "utf8"))].map(([method, body]) => ({ key: `${method} ${url}`, method, body, file })));
+
+describe("every API route has exactly one rule of the A30-ACC-03 matrix (issue #5 item 7: a route without a rule fails the build)", () => {
+  it("finds the routes", () => {
+    expect(routes.length).toBeGreaterThanOrEqual(Object.keys(ROUTE_POLICY).length);
+  });
+
+  it.each(routes.map((r) => [r.key, r] as const))("%s is listed and its handler asks for that permission", (key, route) => {
+    const policy = ROUTE_POLICY[key];
+    expect(policy, `${key} (${path.relative(API_DIR, route.file)}) no tiene regla en server/contracts/route-policy.ts`).toBeDefined();
+    if (policy === "public") {
+      expect(route.body).not.toMatch(/requirePermission\(/);
+    } else {
+      expect(route.body).toContain(`requirePermission("${policy}")`);
+    }
+  });
+
+  it("lists no route that does not exist", () => {
+    const existing = new Set(routes.map((r) => r.key));
+    expect(Object.keys(ROUTE_POLICY).filter((key) => !existing.has(key))).toEqual([]);
+  });
+
+  it("A30-ACC-03: the Auditor Fiscal can use no mutating route except the read-only ones, and may read every GET", () => {
+    for (const route of routes) {
+      const policy = ROUTE_POLICY[route.key];
+      if (!policy || policy === "public") continue;
+      const auditorMay = roleHasPermission("auditor_fiscal", policy);
+      if (route.method === "GET") expect(auditorMay, route.key).toBe(true);
+      else expect(auditorMay, route.key).toBe(READ_ONLY_MUTATIONS.has(route.key));
+    }
+  });
+});
