@@ -10,8 +10,12 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 
 COPY . .
+# release:manifest runs last, after `next build` (which may rewrite tsconfig.json): the SHA-256 of
+# every shipped file and the global hash that the server verifies at start-up and shows in
+# /api/health and the UI footer (A30-SEC-14). The files stay root-owned; the server runs as `node`.
 RUN npm run build \
  && npm run build:collector \
+ && npm run release:manifest \
  && mkdir -p /var/lib/aforo /etc/aforo \
  && chown -R node:node /var/lib/aforo
 

@@ -10,18 +10,8 @@ const nextConfig: NextConfig = {
   // The whole tree (server, collectors, tests) is type-checked by `npm run typecheck`, which
   // `npm run test:full` runs; the demo build does not repeat it.
   typescript: { ignoreBuildErrors: true },
-  async headers() {
-    return [
-      {
-        source: "/:path*",
-        headers: [
-          { key: "X-Content-Type-Options", value: "nosniff" },
-          { key: "X-Frame-Options", value: "DENY" },
-          { key: "Referrer-Policy", value: "same-origin" },
-        ],
-      },
-    ];
-  },
+  // Security headers (CSP with nonce, frame-ancestors, nosniff, HSTS…) are set for every response
+  // by the custom server's front layer (server/http/front.ts), not here.
 };
 
 export default nextConfig;

@@ -4,6 +4,7 @@ import { migrateDatabase, openDatabase } from "../db/client";
 import { loadConfig } from "../server/config";
 import { CliUsageError, EXIT_OK } from "../server/cli/output";
 import { createLogger } from "../server/platform/logger";
+import { resolveSecrets } from "../server/platform/secrets";
 
 /**
  * `aforo collect --config FILE` (design.md §3), shared by the tsx CLI (`server/cli/commands.ts`)
@@ -26,12 +27,20 @@ export async function runCollectCommand(values: { config?: string | boolean | un
   const { parseCollectorFile, CollectorConfigError } = await import("./config");
   let file;
   try {
-    file = parseCollectorFile(raw, { dataDir });
+    // A30-SEC-16: encrypted OPC UA passwords are opened with AFORO_ENCRYPTION_KEY, or the key the
+    // server generated into the data directory (asked for only when the file holds one).
+    file = parseCollectorFile(raw, {
+      dataDir,
+      encryptionKey: () => config.AFORO_ENCRYPTION_KEY ?? resolveSecrets(dataDir, { authSecret: config.AUTH_SECRET, encryptionKeyHex: config.AFORO_ENCRYPTION_KEY }).encryptionKeyHex,
+    });
   } catch (error) {
     if (error instanceof CollectorConfigError) throw new CliUsageError(`${values.config}: ${error.message}`);
     throw error;
   }
   const logger = createLogger(config.LOG_LEVEL, "aforo-collect");
+  for (const link of file.plaintextPasswords ?? []) {
+    logger.warn({ link, config: values.config }, `contraseña OPC UA del enlace ${link} en texto plano: cífrela con «aforo secrets encrypt» y escriba "password": { "encrypted": "aforo:v1:…" } (A30-SEC-16)`);
+  }
   const db = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir, applicationName: "aforo-collector" });
   try {
     await migrateDatabase(db, { rawRetentionDays: config.AFORO_RAW_RETENTION_DAYS });

@@ -56,6 +56,17 @@ export interface CollectorFile {
   links: CollectorLink[];
   pipeline: { enabled: boolean; auditIntervalMs: number };
   spool?: { maxBytes?: number };
+  /** Components of the OPC UA links whose password is written in plain text (`aforo collect` warns, A30-SEC-16). */
+  plaintextPasswords?: string[];
+}
+
+export interface ParseCollectorFileOptions {
+  dataDir: string;
+  /**
+   * AFORO_ENCRYPTION_KEY for `"password": { "encrypted": "aforo:v1:…" }` (A30-SEC-16); called only
+   * when the file holds an encrypted password, so a file without one needs no key.
+   */
+  encryptionKey?: () => string;
 }
 
 export class CollectorConfigError extends Error {
@@ -67,13 +78,18 @@ export class CollectorConfigError extends Error {
 
 /**
  * Validates a collector file; every problem is listed as `ruta: mensaje`. `dataDir` supplies
- * the default OPC UA PKI folder (`<dataDir>/opcua-pki/<collectorKey>`).
+ * the default OPC UA PKI folder (`<dataDir>/opcua-pki/<collectorKey>`); `encryptionKey` opens
+ * encrypted OPC UA passwords (a wrong key is an error naming the link, never a wrong password).
  */
-export function parseCollectorFile(raw: unknown, options: { dataDir: string }): CollectorFile {
+export function parseCollectorFile(raw: unknown, options: ParseCollectorFileOptions): CollectorFile {
   const file = fileSchema.safeParse(raw);
   if (!file.success) throw new CollectorConfigError(file.error.issues.map((i) => `${i.path.join(".") || "(raíz)"}: ${i.message}`));
   const issues: string[] = [];
   const links: CollectorLink[] = [];
+  const plaintextPasswords: string[] = [];
+  // The key is resolved once, on first use, and shared by every link.
+  let key: string | undefined;
+  const encryptionKey = options.encryptionKey ? () => (key ??= options.encryptionKey!()) : undefined;
   file.data.links.forEach((rawLink, index) => {
     const at = `links.${index}`;
     const { installationKey, component, ...driverConfig } = rawLink;
@@ -85,9 +101,14 @@ export function parseCollectorFile(raw: unknown, options: { dataDir: string }): 
     const kind = driverConfig.kind;
     const defaultComponent = `CANAL:${file.data.collectorKey}-${index + 1}`;
     if (kind === "opcua") {
-      const parsed = parseOpcuaConnection({ pkiDir: path.join(options.dataDir, "opcua-pki", file.data.collectorKey), ...driverConfig });
+      const linkName = identity.data.component ?? defaultComponent;
+      const parsed = parseOpcuaConnection({ pkiDir: path.join(options.dataDir, "opcua-pki", file.data.collectorKey), ...driverConfig }, { encryptionKey, linkName });
       if (!parsed.ok) issues.push(...parsed.errors.map((e) => `${at}.${e}`));
-      else links.push({ kind, installationKey: identity.data.installationKey, component: identity.data.component ?? defaultComponent, config: parsed.config });
+      else {
+        links.push({ kind, installationKey: identity.data.installationKey, component: linkName, config: parsed.config });
+        const auth = driverConfig.auth as { password?: unknown } | undefined;
+        if (typeof auth?.password === "string") plaintextPasswords.push(linkName);
+      }
     } else if (kind === "modbus") {
       try {
         links.push({ kind, installationKey: identity.data.installationKey, component: identity.data.component ?? defaultComponent, config: parseModbusConfig(driverConfig) });
@@ -104,7 +125,7 @@ export function parseCollectorFile(raw: unknown, options: { dataDir: string }): 
     }
   });
   if (issues.length > 0) throw new CollectorConfigError(issues);
-  return { collectorKey: file.data.collectorKey, links, pipeline: file.data.pipeline, spool: file.data.spool };
+  return { collectorKey: file.data.collectorKey, links, pipeline: file.data.pipeline, spool: file.data.spool, plaintextPasswords };
 }
 
 /** Every tag a link produces (what the collector registers and reads). */

@@ -30,7 +30,13 @@ export const configSchema = z
         .optional(),
     ),
     // A30-SEC-09: session expiry after at most 10 minutes idle.
-    AFORO_IDLE_TIMEOUT_S: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(30).max(600).default(600)),
+    AFORO_IDLE_TIMEOUT_S: z.preprocess(
+      emptyAsUndefined,
+      z.coerce.number().int().min(1).max(600, "a lo más 600 s (Anexo 30, 30.6.2 VI: 10 minutos de inactividad)").default(600),
+    ),
+    /** Issue #5 item 10: log-in attempts and API requests per client address per minute. */
+    AFORO_RATE_LIMIT_LOGIN_PER_MIN: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(100_000).default(60)),
+    AFORO_RATE_LIMIT_API_PER_MIN: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(1_000_000).default(1200)),
     AFORO_DEMO: flag,
     AFORO_TLS_CERT: optionalString,
     AFORO_TLS_KEY: optionalString,

@@ -11,7 +11,9 @@ import { seedCatalogs } from "../db/seed/catalogs";
 import { applyRawRetention, refreshRollups } from "../db/timeseries";
 import type { Config } from "./config";
 import { DEMO_SITE } from "./contracts/demo-site";
+import { createFrontLayer } from "./http/front";
 import { registerRuntime, unregisterRuntime, type AforoRuntime } from "./http/runtime";
+import { expireIdleSessions } from "./services/security/sessions";
 import { startScheduler, type Job } from "./jobs/scheduler";
 import { systemClock, type Clock } from "./platform/clock";
 import type { Logger } from "./platform/logger";
@@ -25,6 +27,7 @@ import { recordsIntegrityJob } from "./services/records-integrity/index";
 import { createDiagnosticsService, recordServerStart, recordServerStop } from "./services/diagnostics/index";
 import { escalateUnattendedFaults } from "./services/alarms/escalation";
 import { eventLogJobs, TAMPER_CHANNEL, TAMPER_JOB } from "./services/event-log/index";
+import { registerRelease, verifyReleaseAtStartup } from "./services/release/verify-release";
 
 const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -70,6 +73,9 @@ export async function startServer(config: Config, logger: Logger, clock: Clock =
       : null;
     // A30-LOG-01 categories 2/3: this start in the bitácora; the clean stop too (runs just before the database closes).
     const processInfo = await recordServerStart(db, { now: clock.now(), version: AFORO_VERSION, pid: process.pid });
+    // A30-SEC-14: shipped files vs release-manifest.json (alteration → bitácora entry + type-3 alarm); kept for /api/health and the footer.
+    const release = await verifyReleaseAtStartup(db, { root: PROJECT_ROOT, version: AFORO_VERSION, now: clock.now(), logger: logger.child({ subsystem: "release" }) });
+    registerRelease(release);
     stopSteps.push({
       name: "bitácora de apagado",
       run: async () => void (await recordServerStop(db, { now: clock.now(), version: AFORO_VERSION, reason: stopReason, startedAt: processInfo.startedAt })),
@@ -98,11 +104,23 @@ export async function startServer(config: Config, logger: Logger, clock: Clock =
     const nextApp = next({ dev: false, dir: PROJECT_ROOT, hostname: config.HOST, port: config.PORT, quiet: true });
     await nextApp.prepare();
     const handle = nextApp.getRequestHandler();
+    // Issue #5: security headers, CSRF, rate limits, body limits and the security log's user
+    // activity, in front of every request (server/http/front.ts).
+    const front = createFrontLayer({
+      db,
+      logger: logger.child({ subsystem: "http" }),
+      authSecret: secrets.authSecret,
+      tls: Boolean(config.AFORO_TLS_CERT),
+      now: () => clock.now(),
+      limits: { loginPerMinute: config.AFORO_RATE_LIMIT_LOGIN_PER_MIN, apiPerMinute: config.AFORO_RATE_LIMIT_API_PER_MIN },
+    });
+    stopSteps.push({ name: "bitácora de seguridad", run: () => front.flush() });
     const onRequest: http.RequestListener = (req, res) => {
-      if (config.AFORO_TLS_CERT) res.setHeader("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
+      if (front.handle(req, res)) return;
       handle(req, res).catch((error: unknown) => {
+        // A30-SEC-15: the error is logged for the operator; the client gets no internals.
         logger.error({ url: req.url, error: (error as Error).message }, "error al atender la solicitud");
-        if (!res.headersSent) res.writeHead(500).end("Error interno");
+        if (!res.headersSent) res.writeHead(500, { "Content-Type": "text/plain; charset=utf-8" }).end("Error interno del servidor");
       });
     };
     const httpServer =
@@ -114,6 +132,8 @@ export async function startServer(config: Config, logger: Logger, clock: Clock =
       httpServer,
       db,
       authSecret: secrets.authSecret,
+      now: () => clock.now(),
+      idleTimeoutS: config.AFORO_IDLE_TIMEOUT_S,
       logger: logger.child({ subsystem: "realtime" }),
       installationExists: (key) => installationExists(db, key),
     });
@@ -121,6 +141,17 @@ export async function startServer(config: Config, logger: Logger, clock: Clock =
     stopSteps.push({ name: "next", run: () => nextApp.close() });
 
     const jobs: Job[] = [
+      // A30-SEC-09: sessions idle past the limit are closed (security log "cierre por inactividad")
+      // even when their browser never returns, and their sockets are disconnected.
+      {
+        name: "cierre de sesiones inactivas",
+        everyMs: Math.min(5_000, config.AFORO_IDLE_TIMEOUT_S * 500),
+        runAtStart: true,
+        run: async (now) => {
+          const ended = await expireIdleSessions(db, now, config.AFORO_IDLE_TIMEOUT_S);
+          if (ended.length > 0) gateway.endSessions(ended, "idle");
+        },
+      },
       {
         name: "retención de mediciones",
         everyMs: 3_600_000,

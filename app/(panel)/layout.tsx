@@ -3,17 +3,29 @@ import { redirect } from "next/navigation";
 import type { ReactNode } from "react";
 import { auth, signOut } from "../../server/http/auth";
 import { ROLE_LABELS } from "../../server/contracts/roles";
-import { roleHasPermission } from "../../server/contracts/permissions";
+import { userHasPermission } from "../../server/contracts/permissions";
+import { endedSessionReason } from "../../server/http/authorize";
 import { getRuntime } from "../../server/http/runtime";
 import { activeAlarmSummary } from "../../server/services/alarms/views";
 import { ActiveAlarmsBanner } from "../_components/active-alarms-banner";
+import { ReleaseFooter } from "../_components/release-footer";
 
 export const dynamic = "force-dynamic";
 
-/** Shell shared by every authenticated screen (A30-ACC-01: no session → log-in page). */
+/**
+ * Shell shared by every authenticated screen (A30-ACC-01: no session → log-in page, with the
+ * reason when the session ended, e.g. inactivity, A30-SEC-09). A user who must register a new
+ * password reaches nothing else (A30-ACC-05, A30-SEC-08). The menu shows only what the profile
+ * may use (A30-ACC-06); the pages and routes refuse the rest on their own.
+ */
 export default async function PanelLayout({ children }: { children: ReactNode }) {
   const session = await auth();
-  if (!session?.user) redirect("/login");
+  if (!session?.user) {
+    const reason = await endedSessionReason();
+    redirect(reason ? `/login?motivo=${reason}` : "/login");
+  }
+  if (session.user.passwordChange) redirect("/cambiar-contrasena");
+  const may = (permission: Parameters<typeof userHasPermission>[1]) => userHasPermission(session.user, permission);
   const runtime = getRuntime();
   const alarmSummary = await activeAlarmSummary(runtime.db, runtime.clock.now());
   async function logOut() {
@@ -37,13 +49,23 @@ export default async function PanelLayout({ children }: { children: ReactNode })
           </Link>
           <Link href="/diagnostico">Diagnóstico</Link>
           {/* A30-ACC-06: only profiles that may configure (Administrador, Supervisor) see the link. */}
-          {roleHasPermission(session.user.role, "configure") ? <Link href="/configuracion">Configuración</Link> : null}
+          {may("configure") ? <Link href="/configuracion">Configuración</Link> : null}
+          {may("manageUsers") ? <Link href="/usuarios">Usuarios</Link> : null}
+          {/* Not prefetched: each view of the security log is itself logged (A30-SEC-10). */}
+          {may("viewSecurityLog") ? (
+            <Link href="/seguridad" prefetch={false}>
+              Seguridad
+            </Link>
+          ) : null}
         </nav>
         <ActiveAlarmsBanner initial={alarmSummary} />
         <div className="session">
           <span data-testid="session-user">
             {session.user.username} · {ROLE_LABELS[session.user.role]}
           </span>
+          <Link href="/cambiar-contrasena" className="link-button">
+            Cambiar contraseña
+          </Link>
           <form action={logOut}>
             <button type="submit" className="link-button">
               Cerrar sesión
@@ -52,6 +74,8 @@ export default async function PanelLayout({ children }: { children: ReactNode })
         </div>
       </header>
       <main className="content">{children}</main>
+      {/* A30-SEC-14: version and SHA-256 of the running program on every screen. */}
+      <ReleaseFooter />
     </div>
   );
 }

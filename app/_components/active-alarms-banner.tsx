@@ -3,6 +3,7 @@
 import Link from "next/link";
 import { useEffect, useState } from "react";
 import { io, type Socket } from "socket.io-client";
+import { followSessionEnd } from "../_lib/session-socket";
 import type { ActiveAlarmSummary, AlarmView } from "../../server/contracts/alarms";
 import type { ClientToServerEvents, ServerToClientEvents } from "../../server/contracts/realtime";
 
@@ -16,6 +17,7 @@ export function ActiveAlarmsBanner({ initial }: { initial: ActiveAlarmSummary })
 
   useEffect(() => {
     const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io({ transports: ["websocket", "polling"] });
+    followSessionEnd(socket);
     socket.on("alarm", (payload) => {
       setSummary(payload.summary);
       if (payload.event === "raised") setLatest(payload.alarm);

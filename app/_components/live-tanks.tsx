@@ -1,7 +1,9 @@
 "use client";
 
+import { apiFetch } from "../_lib/api-fetch";
 import { useEffect, useMemo, useState } from "react";
 import { io, type Socket } from "socket.io-client";
+import { followSessionEnd } from "../_lib/session-socket";
 import type { InstallationView, LatestValue, TankAlarmsView, TankView } from "../../server/contracts/dashboard";
 import { INSTALLATION_TYPE_LABELS } from "../../server/contracts/dashboard";
 import type { ClientToServerEvents, ServerToClientEvents } from "../../server/contracts/realtime";
@@ -36,6 +38,7 @@ export function LiveTanks({ initial }: { initial: InstallationView[] }) {
 
   useEffect(() => {
     const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io({ transports: ["websocket", "polling"] });
+    followSessionEnd(socket);
     const subscribeAll = () => {
       for (const key of installationKeys) socket.emit("subscribe", { installationKey: key }, () => undefined);
     };
@@ -59,7 +62,7 @@ export function LiveTanks({ initial }: { initial: InstallationView[] }) {
     socket.on("alarm", () => {
       if (refreshing) return;
       refreshing = true;
-      fetch("/api/installations", { cache: "no-store" })
+      apiFetch("/api/installations", { cache: "no-store", background: true })
         .then((response) => (response.ok ? (response.json() as Promise<{ installations: InstallationView[] }>) : null))
         .then((body) => {
           if (body) setTankAlarms(Object.fromEntries(body.installations.flatMap((i) => i.tanks.map((t) => [t.key, t.activeAlarms] as const))));

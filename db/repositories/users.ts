@@ -11,6 +11,8 @@ export interface LoginUser {
   role: RoleKey;
   passwordHash: string;
   mustChangePassword: boolean;
+  passwordResetPending: boolean;
+  passwordChangedAt: Date;
   active: boolean;
 }
 
@@ -24,6 +26,8 @@ export async function findUserForLogin(db: Pick<Database, "orm">, username: stri
       role: users.role,
       passwordHash: users.passwordHash,
       mustChangePassword: users.mustChangePassword,
+      passwordResetPending: users.passwordResetPending,
+      passwordChangedAt: users.passwordChangedAt,
       active: users.active,
     })
     .from(users)

@@ -117,7 +117,7 @@ export const ALARM_ACTIONS = ["acknowledge", "attend", "shelve", "unshelve", "cl
 export const RECORD_REGISTERS = ["operation", "daily_accumulation", "inventory_cut", "event_log", "alarm"] as const;
 
 /** A30-SEC-10 security log outcomes. */
-export const SECURITY_OUTCOMES = ["success", "failure", "info"] as const;
+export const SECURITY_OUTCOMES = ["success", "failure", "denied", "info", "error"] as const;
 
 /** A30-CFDI-04: versions and types (I Ingreso, E Egreso, T Traslado, P Pago). */
 export const CFDI_VERSIONS = ["3.3", "4.0"] as const;

@@ -30,6 +30,8 @@ export const users = pgTable(
     passwordHash: text("password_hash").notNull(),
     /** A30-ACC-05: true for new users and after an administrator reset. */
     mustChangePassword: boolean("must_change_password").notNull().default(true),
+    /** A30-ACC-05: the pending change comes from an administrator's reset (not a first log-in). */
+    passwordResetPending: boolean("password_reset_pending").notNull().default(false),
     /** A30-SEC-08: expiry is counted from here. */
     passwordChangedAt: timestamptz("password_changed_at").notNull().defaultNow(),
     active: boolean("active").notNull().default(true),
@@ -41,6 +43,8 @@ export const users = pgTable(
     canViewSecurityLog: boolean("can_view_security_log").notNull().default(false),
     createdAt: timestamptz("created_at").notNull().defaultNow(),
     createdBy: integer("created_by").references((): AnyPgColumn => users.id),
+    /** A30-SEC-03/04: when the profile was last assigned (access review: unchanged privileges). */
+    roleChangedAt: timestamptz("role_changed_at").notNull().defaultNow(),
   },
   (t) => [
     check("users_username_check", sql`${t.username} ~ '^[a-z0-9._-]{1,64}$'`),
@@ -97,6 +101,7 @@ export const securityLog = pgTable(
     username: text("username").notNull(),
     userId: integer("user_id").references(() => users.id),
     ip: inet("ip"),
+    userAgent: text("user_agent"),
     /** MAC address when obtainable, otherwise 'no disponible' (A30-SEC-10 decision). */
     macAddress: text("mac_address").notNull().default("no disponible"),
     /** login, logout, idle_logout, session_start, page_view, api_call, log_view, error, db_event, os_event… */
@@ -107,3 +112,30 @@ export const securityLog = pgTable(
   },
   (t) => [checkIn("security_log_outcome_check", t.outcome, SECURITY_OUTCOMES), index("security_log_time_idx").on(t.time)],
 );
+
+/**
+ * Issue #5 item 5: consecutive failed log-ins per attempted name (existing or not, so answers do
+ * not reveal which names exist) and the lock they impose (server/domain/security/login-throttle).
+ */
+export const loginThrottles = pgTable("login_throttles", {
+  /** Attempted name, lower-case, at most 64 characters. */
+  username: text("username").primaryKey(),
+  failures: integer("failures").notNull().default(0),
+  lockedUntil: timestamptz("locked_until"),
+  lastFailureAt: timestamptz("last_failure_at"),
+});
+
+/** A30-SEC-04 (30.6.2 IV): each six-monthly review of users and privileges, with its bitácora entry. */
+export const accessReviews = pgTable("access_reviews", {
+  id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
+  reviewedAt: timestamptz("reviewed_at").notNull().defaultNow(),
+  reviewedBy: integer("reviewed_by")
+    .notNull()
+    .references(() => users.id),
+  /** Number of accounts listed in the review. */
+  usersReviewed: integer("users_reviewed").notNull(),
+  notes: text("notes"),
+  /** The users, profiles and last log-ins as reviewed (snapshot). */
+  snapshot: jsonb("snapshot").$type<unknown[]>().notNull(),
+  eventLogId: bigint("event_log_id", { mode: "number" }),
+});

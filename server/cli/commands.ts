@@ -5,7 +5,6 @@ import { parseArgs, type ParseArgsConfig } from "node:util";
 import { z } from "zod";
 import { migrateDatabase, openDatabase, type Database } from "../../db/client";
 import { appendEventLog } from "../../db/repositories/event-log";
-import { createUserWithTemporaryPassword } from "../../db/repositories/users";
 import { seedCatalogs } from "../../db/seed/catalogs";
 import { loadConfig } from "../config";
 import { DEMO_SITE } from "../contracts/demo-site";
@@ -13,11 +12,13 @@ import { roleKeySchema } from "../contracts/roles";
 import { siteSchema, type Site } from "../contracts/site";
 import { EVENT_CATEGORY } from "../domain/event-log/index";
 import { createLogger } from "../platform/logger";
+import { createUserFromCommandLine } from "../services/users/command-line";
 import { CliFailure, CliUsageError, EXIT_OK, printJson } from "./output";
 import { reconcileCommand } from "./reconcile";
 import { bitacoraVerifyCommand } from "./bitacora";
 import { backupCommand } from "./backup";
 import { vcfCommand } from "./vcf-command";
+import { secretsEncryptCommand } from "./secrets";
 
 export interface Command {
   /** Words after `aforo`, e.g. "users create". */
@@ -74,6 +75,15 @@ function waitForSignal(): Promise<NodeJS.Signals> {
 }
 
 
+/** Operating-system account running the command, for the bitácora details (null when the system has none). */
+function osUserName(): string | null {
+  try {
+    return userInfo().username;
+  } catch {
+    return null;
+  }
+}
+
 export const COMMANDS: Command[] = [
   {
     name: "migrate",
@@ -95,7 +105,7 @@ export const COMMANDS: Command[] = [
   },
   {
     name: "users create",
-    summary: "Registra un usuario con contraseña temporal (cambio obligatorio al primer acceso)",
+    summary: "Registra un usuario con contraseña temporal (cambio obligatorio al primer acceso; el primero debe ser Administrador)",
     usage: "aforo users create --username U --role administrador|supervisor|operador|auditor_fiscal [--name NOMBRE]",
     options: { username: { type: "string" }, role: { type: "string" }, name: { type: "string" } },
     async run(values) {
@@ -107,10 +117,17 @@ export const COMMANDS: Command[] = [
         })
         .safeParse(values);
       if (!input.success) throw new CliUsageError(z.prettifyError(input.error));
+      // A30-ACC-04/05, issue #5 item 2: bootstrap-safe (an empty users table accepts only an
+      // Administrador first); bitácora "Alta de usuario (línea de comandos)" by 'sistema'.
       const created = await withDatabase((db) =>
-        createUserWithTemporaryPassword(db, { username: input.data.username, role: input.data.role, displayName: input.data.name ?? input.data.username }),
+        createUserFromCommandLine(
+          db,
+          { username: input.data.username, role: input.data.role, displayName: input.data.name ?? input.data.username, osUser: osUserName() },
+          new Date(),
+        ),
       );
-      if (!created.ok) throw new CliFailure(created.error);
+      if (!created.ok) throw created.code === "bootstrap" ? new CliUsageError(created.error) : new CliFailure(created.error);
+      // The temporary password is printed this once; the user must change it at the first log-in.
       printJson({ username: created.username, role: created.role, temporaryPassword: created.temporaryPassword, mustChangePassword: true });
       return EXIT_OK;
     },
@@ -246,4 +263,6 @@ export const COMMANDS: Command[] = [
   },
   bitacoraVerifyCommand,
   backupCommand,
+  // A30-SEC-16: secrets at rest (collector passwords).
+  secretsEncryptCommand,
 ];

@@ -30,10 +30,21 @@ export const PERMISSIONS = {
   viewSecurityLog: ["administrador"],
   /** Certificados CSD. */
   manageCertificates: ["administrador"],
+  /** Cambiar la contraseña propia (A30-ACC-05, A30-SEC-08): toda persona con sesión, también en el cambio forzado. */
+  ownAccount: ["administrador", "supervisor", "operador", "auditor_fiscal"],
 } as const satisfies Record<string, readonly RoleKey[]>;
 
 export type Permission = keyof typeof PERMISSIONS;
 
 export function roleHasPermission(role: RoleKey, permission: Permission): boolean {
   return (PERMISSIONS[permission] as readonly RoleKey[]).includes(role);
+}
+
+/**
+ * The permission check for a signed-in person: the role's row of the matrix, plus the one grant an
+ * Administrador can give an Auditor Fiscal — the security log (A30-ACC-03 decision, 30.6.2 VII).
+ */
+export function userHasPermission(user: { role: RoleKey; canViewSecurityLog?: boolean }, permission: Permission): boolean {
+  if (permission === "viewSecurityLog" && user.role === "auditor_fiscal" && user.canViewSecurityLog) return true;
+  return roleHasPermission(user.role, permission);
 }

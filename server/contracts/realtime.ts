@@ -19,11 +19,18 @@ export interface ServerToClientEvents {
   measurements: (payload: MeasurementsPayload) => void;
   /** An alarm was raised or changed (A30-ALM-09), see server/contracts/alarms.ts. */
   alarm: (payload: AlarmPushPayload) => void;
+  /** The session behind this socket ended (A30-SEC-09): the browser goes to the log-in screen with the message. */
+  session_ended: (payload: { reason: string; message: string }) => void;
 }
 
 export interface ClientToServerEvents {
   subscribe: (request: { installationKey: string }, ack: (result: { ok: true } | { ok: false; error: string }) => void) => void;
   unsubscribe: (request: { installationKey: string }) => void;
+}
+
+/** Room of every socket opened with one server-side session (closed together when it ends). */
+export function sessionRoom(sessionId: string): string {
+  return `session:${sessionId}`;
 }
 
 export function installationRoom(installationKey: string): string {

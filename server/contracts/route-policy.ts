@@ -33,10 +33,31 @@ export const ROUTE_POLICY: Record<string, RoutePolicy> = {
   "POST /api/process-losses": "captureFiscalData",
   "GET /api/settings": "view",
   "PUT /api/settings/:key": "configure",
+  // Issue #5: users, own account, access review (A30-ACC-04/05, A30-SEC-03/04/05/08) and the security log (A30-SEC-10).
+  "GET /api/users": "manageUsers",
+  "POST /api/users": "manageUsers",
+  "GET /api/users/:id": "manageUsers",
+  "PATCH /api/users/:id": "manageUsers",
+  "POST /api/users/:id/reset-password": "manageUsers",
+  "POST /api/account/password": "ownAccount",
+  "GET /api/access-review": "manageUsers",
+  "POST /api/access-review": "manageUsers",
+  "GET /api/security-log": "viewSecurityLog",
+  "GET /api/security-log/export": "viewSecurityLog",
 };
 
 /**
- * Mutating routes the Auditor Fiscal may still call because they only read: verifying the
- * bitácora's integrity is a consultation (its automatic entry records who asked).
+ * Mutating routes the Auditor Fiscal may still call: verifying the bitácora's integrity is a
+ * consultation (its automatic entry records who asked), and every person must be able to replace
+ * their own password (A30-ACC-05 forced change, A30-SEC-08 expiry) — no fiscal or volumetric data.
  */
-export const READ_ONLY_MUTATIONS: ReadonlySet<string> = new Set(["POST /api/bitacora/verify"]);
+export const READ_ONLY_MUTATIONS: ReadonlySet<string> = new Set(["POST /api/bitacora/verify", "POST /api/account/password"]);
+
+/**
+ * Every socket.io event a browser may send, with the permission it needs (A30-ACC-03). The
+ * handshake itself needs a live session without a pending password change.
+ */
+export const SOCKET_EVENT_POLICY = {
+  subscribe: "view",
+  unsubscribe: "view",
+} as const satisfies Record<string, Permission>;

@@ -1,59 +1,79 @@
 import NextAuth, { CredentialsSignin, type DefaultSession } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
+import { headers } from "next/headers";
 import { z } from "zod";
-import { findUserForLogin } from "../../db/repositories/users";
-import { verifyPassword } from "../platform/password-hash";
-import { clientIpOf, recordRejectedLogin } from "../services/alarms/rejected-login";
-import { recordAccessEvent } from "../services/settings/access-events";
+import { ABSOLUTE_SESSION_S, MAX_PASSWORD_LENGTH, type PasswordChangeReason } from "../domain/security/index";
+import { clientIpOf } from "../services/alarms/rejected-login";
+import { attemptLogin } from "../services/security/login";
+import { readPasswordPolicy } from "../services/security/policy";
+import { endSession, resolveSession } from "../services/security/sessions";
 import { getRuntime } from "./runtime";
 import type { RoleKey } from "../contracts/roles";
 
 /**
  * Auth.js (next-auth v5) with the credentials provider: fields `username` and `password` at the
- * standard endpoints (design.md §3 "Log-in"). JWT sessions whose lifetime is the idle timeout
- * (A30-SEC-09, ≤ 600 s) and which are re-issued on every request, so activity keeps them alive.
- * Built lazily per request because the secret and the database come from the runtime.
+ * standard endpoints (design.md §3 "Log-in"). The signed JWT cookie carries only the id of a
+ * server-side session (`user_sessions`); every `auth()` asks server/services/security/sessions
+ * whether it is still alive — idle ≤ AFORO_IDLE_TIMEOUT_S (A30-SEC-09), not logged out, account
+ * unchanged — and reloads the profile from the database, so a revoked or idle session stops
+ * working on the server whatever the browser keeps.
  */
 
 declare module "next-auth" {
   interface Session {
-    user: { id: string; username: string; role: RoleKey; mustChangePassword: boolean } & DefaultSession["user"];
+    user: {
+      id: string;
+      sessionId: string;
+      username: string;
+      role: RoleKey;
+      /** Non-null: the user may only register a new password (A30-ACC-05, A30-SEC-08). */
+      passwordChange: PasswordChangeReason | null;
+      canViewSecurityLog: boolean;
+    } & DefaultSession["user"];
   }
   interface User {
     username: string;
     role: RoleKey;
-    mustChangePassword: boolean;
+    sessionId: string;
+    passwordChange: PasswordChangeReason | null;
   }
 }
 
+/** Requests sent by a page on its own (polling) carry this header: they are not user activity. */
+export const BACKGROUND_REQUEST_HEADER = "x-aforo-background";
+
 const credentialsSchema = z.object({
   username: z.string().trim().min(1).max(64),
-  password: z.string().min(1).max(256),
+  password: z.string().min(1).max(MAX_PASSWORD_LENGTH),
 });
 
-class InvalidCredentials extends CredentialsSignin {
-  override code = "credenciales_invalidas";
+class LoginRefused extends CredentialsSignin {
+  constructor(code: string) {
+    super();
+    this.code = code;
+  }
 }
 
 export const { handlers, auth, signIn, signOut } = NextAuth(() => {
   const runtime = getRuntime();
-  async function recordAccess(kind: "login" | "logout", id: string | undefined, username: string | undefined): Promise<void> {
-    if (!username) return;
-    const userId = id && /^\d+$/.test(id) ? Number(id) : null;
-    await recordAccessEvent(runtime.db, { kind, userId, username }, runtime.clock.now()).catch((error: unknown) =>
-      runtime.logger.error({ error: (error as Error).message, kind, username }, "no se pudo registrar el acceso en la bitácora"),
-    );
-  }
+  const secure = Boolean(runtime.config.AFORO_TLS_CERT);
   return {
     secret: runtime.authSecret,
     trustHost: true,
-    session: { strategy: "jwt", maxAge: runtime.config.AFORO_IDLE_TIMEOUT_S, updateAge: 0 },
+    // A30-SEC-18: over HTTPS the cookies are `__Secure-` and Secure; always HttpOnly and SameSite=Lax.
+    useSecureCookies: secure,
+    // The cookie's own lifetime is the absolute session limit; idleness is judged on the server.
+    session: { strategy: "jwt", maxAge: ABSOLUTE_SESSION_S, updateAge: 0 },
     pages: { signIn: "/login" },
     // Auth.js logs through the server's structured logger; a rejected log-in is an expected
-    // outcome (already logged by authorize), not an error with a stack trace.
+    // outcome (already logged by the login service), not an error with a stack trace.
     logger: {
       error(error: Error) {
         if (error.name === "CredentialsSignin" || (error as { type?: string }).type === "CredentialsSignin") return;
+        if ((error as { type?: string }).type === "JWTSessionError") {
+          runtime.logger.warn({ error: error.message }, "cookie de sesión inválida descartada");
+          return;
+        }
         runtime.logger.error({ error: error.message, name: error.name }, "error de Auth.js");
       },
       warn(code: string) {
@@ -65,40 +85,43 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => {
       Credentials({
         credentials: { username: { label: "Usuario" }, password: { label: "Contraseña", type: "password" } },
         async authorize(raw, request) {
-          // A30-ALM-07: every rejected log-in → one type-10 alarm (attempted user, source IP) + bitácora entry.
-          const reject = async (username: string): Promise<never> => {
-            const ip = clientIpOf(request?.headers);
-            runtime.logger.warn({ username, ip }, "inicio de sesión rechazado");
-            await recordRejectedLogin(runtime.db, { username, ip, userAgent: request?.headers?.get("user-agent") }, runtime.clock.now()).catch((error: unknown) =>
-              runtime.logger.error({ error: (error as Error).message }, "no se pudo registrar la alarma de inicio de sesión rechazado"),
-            );
-            throw new InvalidCredentials();
-          };
           const parsed = credentialsSchema.safeParse(raw);
-          if (!parsed.success) return reject(typeof raw?.username === "string" ? raw.username.trim() : "");
-          const user = await findUserForLogin(runtime.db, parsed.data.username);
-          // Same work whether or not the user exists, so timing does not reveal valid names.
-          const ok = await verifyPassword(parsed.data.password, user?.passwordHash ?? DUMMY_HASH);
-          if (!user || !ok || !user.active) return reject(parsed.data.username);
+          const result = await attemptLogin(
+            runtime.db,
+            {
+              username: parsed.success ? parsed.data.username : typeof raw?.username === "string" ? raw.username.slice(0, 64) : "",
+              // A malformed attempt still costs a full hash check and counts as a failure.
+              password: parsed.success ? parsed.data.password : "",
+              ip: clientIpOf(request?.headers),
+              userAgent: request?.headers?.get("user-agent") ?? null,
+            },
+            { now: runtime.clock.now(), idleTimeoutS: runtime.config.AFORO_IDLE_TIMEOUT_S },
+          );
+          if (!result.ok) {
+            runtime.logger.warn({ username: raw?.username, code: result.code }, "inicio de sesión rechazado");
+            throw new LoginRefused(result.code);
+          }
           return {
-            id: String(user.id),
-            name: user.displayName,
-            username: user.username,
-            role: user.role,
-            mustChangePassword: user.mustChangePassword,
+            id: String(result.user.id),
+            name: result.user.displayName,
+            username: result.user.username,
+            role: result.user.role,
+            sessionId: result.sessionId,
+            passwordChange: result.user.passwordChange,
           };
         },
       }),
     ],
-    // A30-LOG-01 category 5 / A30-LOG-05: a successful log-in and a log-out each write one
-    // bitácora entry naming the user ("Inicio de sesión" / "Cierre de sesión").
     events: {
-      async signIn({ user }) {
-        await recordAccess("login", user.id, user.username);
-      },
+      // A30-SEC-10 / A30-LOG-01: a log-out by the user ends the server-side session (security log
+      // "cierre de sesión por el usuario" + bitácora "Cierre de sesión").
       async signOut(message) {
         const token = "token" in message ? message.token : null;
-        if (token?.username) await recordAccess("logout", token.sub, String(token.username));
+        if (typeof token?.sid === "string") {
+          await endSession(runtime.db, token.sid, "user", runtime.clock.now()).catch((error: unknown) =>
+            runtime.logger.error({ error: (error as Error).message }, "no se pudo cerrar la sesión en el servidor"),
+          );
+        }
       },
     },
     callbacks: {
@@ -111,26 +134,50 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => {
         if (target.origin !== new URL(baseUrl).origin) return "/";
         return `${target.pathname}${target.search}${target.hash}`;
       },
-      jwt({ token, user }) {
+      async jwt({ token, user }) {
         if (user) {
           token.sub = user.id;
+          token.sid = user.sessionId;
           token.username = user.username;
           token.role = user.role;
-          token.mustChangePassword = user.mustChangePassword;
+          token.passwordChange = user.passwordChange;
+          return token;
         }
+        if (typeof token.sid !== "string") return null;
+        const lookup = await resolveSession(runtime.db, token.sid, {
+          now: runtime.clock.now(),
+          idleTimeoutS: runtime.config.AFORO_IDLE_TIMEOUT_S,
+          policy: await readPasswordPolicy(runtime.db),
+          touch: !(await isBackgroundRequest()),
+        });
+        // null: Auth.js treats the request as signed out and clears the cookie.
+        if (!lookup.ok) return null;
+        token.sub = String(lookup.user.userId);
+        token.username = lookup.user.username;
+        token.name = lookup.user.displayName;
+        token.role = lookup.user.role;
+        token.passwordChange = lookup.user.passwordChange;
+        token.canViewSecurityLog = lookup.user.canViewSecurityLog;
         return token;
       },
       session({ session, token }) {
         session.user.id = String(token.sub);
+        session.user.sessionId = String(token.sid);
         session.user.username = String(token.username);
         session.user.role = token.role as RoleKey;
-        session.user.mustChangePassword = Boolean(token.mustChangePassword);
+        session.user.passwordChange = (token.passwordChange as PasswordChangeReason | null | undefined) ?? null;
+        session.user.canViewSecurityLog = Boolean(token.canViewSecurityLog);
         return session;
       },
     },
   };
 });
 
-// scrypt hash of a random string: verifying against it costs the same as a real check.
-const DUMMY_HASH =
-  "scrypt$16384$8$1$c2FsdHNhbHRzYWx0c2FsdA==$2j1Hk8mC0yL8Lq1Y3m0t1lq0pXb8r4k8dYqk8m2m4pU=";
+async function isBackgroundRequest(): Promise<boolean> {
+  try {
+    return (await headers()).get(BACKGROUND_REQUEST_HEADER) === "1";
+  } catch {
+    // Outside a request scope (never in practice): count it as activity.
+    return false;
+  }
+}

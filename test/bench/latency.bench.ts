@@ -14,7 +14,6 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import os from "node:os";
-import { encode } from "next-auth/jwt";
 import { io as connect, type Socket } from "socket.io-client";
 import { migrateDatabase, openDatabase } from "../../db/client";
 import type { MeasurementsPayload } from "../../server/contracts/realtime";
@@ -24,6 +23,8 @@ import { benchPostgres } from "../helpers/bench-postgres";
 import { spawnBenchCollector, spawnSyntheticOpcuaServer, type JsonLineChild } from "../helpers/bench-processes";
 import { LatencyHistogram } from "../helpers/latency-histogram";
 import { createScratchPostgres } from "../helpers/test-db";
+import { createTestSession } from "../helpers/sessions";
+import { seedCatalogs } from "../../db/seed/catalogs";
 
 const TAGS = Number(process.env.BENCH_TAGS ?? 10_000);
 const RATE_HZ = Number(process.env.BENCH_RATE_HZ ?? 1);
@@ -32,7 +33,6 @@ const WINDOW_S = Number(process.env.BENCH_WINDOW_S ?? 15);
 const PUBLISHING_MS = Number(process.env.BENCH_PUBLISHING_MS ?? 100);
 const PREFIX = "SYN-0001";
 const SECRET = "bench-secret-bench-secret-bench-secret-0123456789";
-const COOKIE = "authjs.session-token";
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 const mb = (bytes: unknown): number => Math.round((Number(bytes) / 1024 / 1024) * 10) / 10;
 
@@ -53,12 +53,15 @@ try {
       db,
       authSecret: SECRET,
       logger: createLogger("silent"),
+      now: () => new Date(),
+      idleTimeoutS: 600,
       installationExists: async (key) => key === PREFIX,
     });
     await new Promise<void>((resolve) => httpServer.listen(0, "127.0.0.1", resolve));
     const url = `http://127.0.0.1:${(httpServer.address() as AddressInfo).port}`;
-    const token = await encode({ token: { sub: "1", username: "operador", role: "operador" }, secret: SECRET, salt: COOKIE, maxAge: 3600 });
-    const client = connect(url, { transports: ["websocket"], extraHeaders: { cookie: `${COOKIE}=${token}` }, reconnection: false });
+    await seedCatalogs(db);
+    const { cookie } = await createTestSession(db, { username: "operador", role: "operador", secret: SECRET });
+    const client = connect(url, { transports: ["websocket"], extraHeaders: { cookie }, reconnection: false });
     socket = client;
     await new Promise<void>((resolve, reject) => {
       client.on("connect", () => resolve());

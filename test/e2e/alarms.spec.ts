@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { apiLogIn, logInPage } from "./helpers";
+import { apiLogIn, logInPage, csrfHeaders } from "./helpers";
 
 // Issue #4 items 6–8: alarm register, live push to every profile, lifecycle actions by role.
 
@@ -26,7 +26,7 @@ test("A30-ALM-09/10: an alarm raised by the operador appears in the admin's and 
   const operador = await playwright.request.newContext({ baseURL });
   expect([200, 302]).toContain(await apiLogIn(operador, "operador", "Aforo#Oper2026"));
   const description = `falla de energía en dispensario 3 (e2e ${Date.now().toString(36)})`;
-  const created = await operador.post("/api/alarms", { data: { type: 8, component: "SMD-DISP-0003", installationKey: "EDS-0001", description } });
+  const created = await operador.post("/api/alarms", { headers: await csrfHeaders(operador), data: { type: 8, component: "SMD-DISP-0003", installationKey: "EDS-0001", description } });
   expect(created.status()).toBe(201);
   const storedAt = Date.now();
   const { alarm } = (await created.json()) as { alarm: { id: number; origin: string; raisedBy: string; date: string; time: string; component: string; eventType: string; description: string } };
@@ -46,7 +46,7 @@ test("A30-ALM-09/10: an alarm raised by the operador appears in the admin's and 
   // The Auditor Fiscal sees no action buttons, and the API refuses the action with no state change.
   for (const name of ["Reconocer", "Atender", "Suprimir"]) await expect(auditorRow.getByRole("button", { name })).toHaveCount(0);
   await expect(auditor.getByText("Registrar alarma manual")).toHaveCount(0);
-  const refused = await auditor.context().request.post(`/api/alarms/${alarm.id}/acknowledge`, { data: {} });
+  const refused = await auditor.context().request.post(`/api/alarms/${alarm.id}/acknowledge`, { headers: await csrfHeaders(auditor.context()), data: {} });
   expect(refused.status()).toBe(403);
   const afterRefusal = (await (await auditor.context().request.get(`/api/alarms/${alarm.id}`)).json()) as { alarm: { state: { acknowledged: boolean }; actions: unknown[] } };
   expect(afterRefusal.alarm.state.acknowledged).toBe(false);

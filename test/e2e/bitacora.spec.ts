@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { logIn } from "./helpers";
+import { logIn, csrfHeaders } from "./helpers";
 
 // A30-LOG-02/03/04/06: the bitácora page in Chromium against the demo server.
 
@@ -33,7 +33,7 @@ test("auditor fiscal sees the bitácora but no entry form, and the API refuses i
   await expect(table.locator("tbody tr").first()).toContainText("auditor");
   await expect(page.getByTestId("entry-forms")).toHaveCount(0);
   await expect(page.getByRole("button", { name: "Registrar" })).toHaveCount(0);
-  const refused = await page.request.post("/api/bitacora", { data: { category: "otro", description: "intento del auditor" } });
+  const refused = await page.request.post("/api/bitacora", { headers: await csrfHeaders(page.context()), data: { category: "otro", description: "intento del auditor" } });
   expect(refused.status()).toBe(403);
   const list = await page.request.get("/api/bitacora?q=intento%20del%20auditor");
   expect(list.status()).toBe(200);

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { logIn } from "./helpers";
+import { logIn, csrfHeaders } from "./helpers";
 
 // A30-DIAG-01: the diagnostics screen lists measurement systems, channels and the UCC with state and last check time.
 test("A30-DIAG-01: /diagnostico shows the three component classes with state and last check time", async ({ page }) => {
@@ -31,6 +31,6 @@ test("A30-DIAG-04 / A30-ACC-03: an Operador sees the page but cannot start the g
   await logIn(page, "operador", "Aforo#Oper2026");
   await page.goto("/diagnostico");
   await expect(page.getByText("Solo el Administrador o el Supervisor pueden ejecutar la prueba guiada.")).toBeVisible();
-  const refused = await page.request.post("/api/diagnostics/self-test", { data: { component: "SMD-DISP-0004" } });
+  const refused = await page.request.post("/api/diagnostics/self-test", { headers: await csrfHeaders(page.context()), data: { component: "SMD-DISP-0004" } });
   expect(refused.status()).toBe(403);
 });

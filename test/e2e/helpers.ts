@@ -34,3 +34,19 @@ export async function apiLogIn(request: APIRequestContext, username: string, pas
   });
   return response.status();
 }
+
+/** Anything that can tell its cookies: an APIRequestContext, a BrowserContext. */
+interface HasStorageState {
+  storageState(): Promise<{ cookies: { name: string; value: string }[] }>;
+}
+
+/**
+ * The CSRF header a mutating API request with a session cookie must carry (server/http/csrf.ts):
+ * the value of the `aforo-csrf` cookie the server set, echoed in `x-csrf-token`.
+ */
+export async function csrfHeaders(context: HasStorageState): Promise<Record<string, string>> {
+  const { cookies } = await context.storageState();
+  const token = cookies.find((cookie) => cookie.name === "aforo-csrf")?.value;
+  if (!token) throw new Error("no hay cookie aforo-csrf: haga primero una solicitud al servidor");
+  return { "x-csrf-token": token };
+}

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { logIn } from "./helpers";
+import { logIn, csrfHeaders } from "./helpers";
 
 // A30-REC-07: an Operador registers a manual operation from /operaciones and sees it flagged "manual".
 test("A30-REC-07: operador registers a manual reception and sees it flagged manual; the Auditor Fiscal sees the flag but no form (403 on POST)", async ({ browser }, testInfo) => {
@@ -41,7 +41,7 @@ test("A30-REC-07: operador registers a manual reception and sees it flagged manu
   await auditor.goto("/operaciones");
   await expect(auditor.locator('tr[data-origin="manual"]').filter({ hasText: "TQS-EDS-0003" }).first().getByTestId("origin")).toHaveText("manual");
   await expect(auditor.locator("section.operations-manual")).toHaveCount(0);
-  const refused = await auditor.request.post("/api/operations", { data: { installationKey: "EDS-0001" } });
+  const refused = await auditor.request.post("/api/operations", { headers: await csrfHeaders(auditor.context()), data: { installationKey: "EDS-0001" } });
   expect(refused.status()).toBe(403);
   const listed = await auditor.request.get("/api/operations?installation=EDS-0001");
   expect(listed.status()).toBe(200);
@@ -54,6 +54,7 @@ test("A30-LOG-10: supervisor corrects the RFC XAXX010101000 → GPA200101NL1 on 
   const supervisor = await browser.newPage();
   await logIn(supervisor, "supervisor", "Aforo#Super2026");
   const created = await supervisor.request.post("/api/operations", {
+    headers: await csrfHeaders(supervisor.context()),
     data: {
       installationKey: "EDS-0001",
       type: "reception",
@@ -109,7 +110,7 @@ test("A30-LOG-10: supervisor corrects the RFC XAXX010101000 → GPA200101NL1 on 
   await expect(auditor.getByTestId("operation-versions").locator('li[data-version="2"]')).toBeVisible();
   await expect(auditor.getByTestId("operation-actions")).toHaveCount(0);
   await expect(auditor.getByRole("form", { name: "Registrar pérdida por proceso" })).toHaveCount(0);
-  expect((await auditor.request.post(`/api/operations/${operation.id}/correct`, { data: { counterpartyRfc: "XAXX010101000", reason: "prueba de permiso" } })).status()).toBe(403);
-  expect((await auditor.request.post("/api/process-losses", { data: {} })).status()).toBe(403);
+  expect((await auditor.request.post(`/api/operations/${operation.id}/correct`, { headers: await csrfHeaders(auditor.context()), data: { counterpartyRfc: "XAXX010101000", reason: "prueba de permiso" } })).status()).toBe(403);
+  expect((await auditor.request.post("/api/process-losses", { headers: await csrfHeaders(auditor.context()), data: {} })).status()).toBe(403);
   expect((await auditor.request.get("/api/operations?status=incomplete")).status()).toBe(200);
 });

@@ -1,5 +1,5 @@
 import { expect, test, type APIRequestContext } from "@playwright/test";
-import { logInPage } from "./helpers";
+import { logInPage, csrfHeaders } from "./helpers";
 
 // /configuracion (A30-ACC-03, A30-ACC-06, A30-ALM-04, A30-LOG-10) and access entries (A30-LOG-01 category 5, A30-LOG-05).
 
@@ -59,7 +59,7 @@ test("A30-ACC-06, A30-ALM-04, A30-LOG-10: the supervisor lowers the 72 h limit t
   expect(api.settings.find((s) => s.key === "alarms.unattended_fault_limit_h")?.value).toBe(48);
 
   // Leave the demo's limit as it was (another logged change).
-  const restore = await page.context().request.put("/api/settings/alarms.unattended_fault_limit_h", { data: { value: 72 } });
+  const restore = await page.context().request.put("/api/settings/alarms.unattended_fault_limit_h", { headers: await csrfHeaders(page.context()), data: { value: 72 } });
   expect(restore.status()).toBe(200);
 
   // "Cerrar sesión" in the panel writes one "Cierre de sesión" entry for the supervisor (A30-LOG-01 category 5).
@@ -81,22 +81,22 @@ test("A30-ACC-03/06: Operador and Auditor Fiscal get the 403 page and 403 from t
   await expect(page.getByRole("heading", { name: "403 — Sin permiso" })).toBeVisible();
   await expect(page.getByTestId("forbidden")).toContainText("Operador");
   await expect(page.getByRole("button", { name: "Cambiar" })).toHaveCount(0);
-  expect((await page.context().request.put("/api/settings/alarms.unattended_fault_limit_h", { data: { value: 24 } })).status()).toBe(403);
+  expect((await page.context().request.put("/api/settings/alarms.unattended_fault_limit_h", { headers: await csrfHeaders(page.context()), data: { value: 24 } })).status()).toBe(403);
   expect((await page.context().request.get("/api/settings")).status()).toBe(200);
   await page.context().close();
 
   const auditor = await playwright.request.newContext({ baseURL });
   await apiLogIn(auditor, "auditor", "Aforo#Audit2026");
-  expect((await auditor.put("/api/settings/installations.cut_hour", { data: { value: "06:00", installationKey: "EDS-0001" } })).status()).toBe(403);
+  expect((await auditor.put("/api/settings/installations.cut_hour", { headers: await csrfHeaders(auditor), data: { value: "06:00", installationKey: "EDS-0001" } })).status()).toBe(403);
   const anonymous = await playwright.request.newContext({ baseURL });
   expect((await anonymous.get("/api/settings")).status()).toBe(401);
   // Invalid input from an allowed profile → 400 with a Spanish message.
   const admin = await playwright.request.newContext({ baseURL });
   await apiLogIn(admin, "admin", "Aforo#Admin2026");
-  const bad = await admin.put("/api/settings/alarms.unattended_fault_limit_h", { data: { value: 73 } });
+  const bad = await admin.put("/api/settings/alarms.unattended_fault_limit_h", { headers: await csrfHeaders(admin), data: { value: 73 } });
   expect(bad.status()).toBe(400);
   expect(((await bad.json()) as { error: string }).error).toMatch(/sólo puede reducirse/);
-  const zone = await admin.put("/api/settings/installations.time_zone", { data: { value: "Marte/Olympus", installationKey: "EDS-0001" } });
+  const zone = await admin.put("/api/settings/installations.time_zone", { headers: await csrfHeaders(admin), data: { value: "Marte/Olympus", installationKey: "EDS-0001" } });
   expect(zone.status()).toBe(400);
   expect(((await zone.json()) as { error: string }).error).toMatch(/Zona horaria/);
   await Promise.all([auditor.dispose(), anonymous.dispose(), admin.dispose()]);

@@ -1,5 +1,6 @@
 "use client";
 
+import { apiFetch } from "../../_lib/api-fetch";
 import { useEffect, useMemo, useState, type FormEvent } from "react";
 import { io, type Socket } from "socket.io-client";
 import type { AlarmDetailView, AlarmView } from "../../../server/contracts/alarms";
@@ -115,7 +116,7 @@ export function AlarmBoard({ initialAlarms, filters, canHandle, canRegister }: {
   }, [alarms]);
 
   async function post(alarmId: number, action: string, body: Record<string, unknown>): Promise<AlarmView | null> {
-    const response = await fetch(`/api/alarms/${alarmId}/${action}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+    const response = await apiFetch(`/api/alarms/${alarmId}/${action}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
     const json = (await response.json().catch(() => ({}))) as { alarm?: AlarmView; error?: string };
     if (!response.ok) throw new Error(json.error ?? `error ${response.status}`);
     return json.alarm ?? null;
@@ -147,7 +148,7 @@ export function AlarmBoard({ initialAlarms, filters, canHandle, canRegister }: {
       return;
     }
     setError(null);
-    const response = await fetch(`/api/alarms/${row.latest.id}`);
+    const response = await apiFetch(`/api/alarms/${row.latest.id}`);
     const json = (await response.json().catch(() => ({}))) as { alarm?: AlarmDetailView; error?: string };
     if (!response.ok || !json.alarm) {
       setError(json.error ?? `error ${response.status}`);
@@ -184,7 +185,7 @@ export function AlarmBoard({ initialAlarms, filters, canHandle, canRegister }: {
     setBusy(true);
     setError(null);
     try {
-      const response = await fetch("/api/alarms", {
+      const response = await apiFetch("/api/alarms", {
         method: "POST",
         headers: { "content-type": "application/json" },
         body: JSON.stringify({

@@ -1,5 +1,6 @@
 "use client";
 
+import { apiFetch } from "../../_lib/api-fetch";
 import { useCallback, useEffect, useState, type FormEvent } from "react";
 
 interface Entry {
@@ -64,7 +65,7 @@ export function BitacoraView({ canWrite }: { canWrite: boolean }) {
   const load = useCallback(async (f: Filters, p: number) => {
     const params = new URLSearchParams({ page: String(p), pageSize: String(PAGE_SIZE) });
     for (const [key, value] of Object.entries(f)) if (value.trim()) params.set(key, value.trim());
-    const response = await fetch(`/api/bitacora?${params.toString()}`, { cache: "no-store" });
+    const response = await apiFetch(`/api/bitacora?${params.toString()}`, { cache: "no-store" });
     if (!response.ok) {
       setLoadError(await errorOf(response));
       return;
@@ -86,7 +87,7 @@ export function BitacoraView({ canWrite }: { canWrite: boolean }) {
   const onVerify = async () => {
     setVerifying(true);
     try {
-      const response = await fetch("/api/bitacora/verify", { method: "POST" });
+      const response = await apiFetch("/api/bitacora/verify", { method: "POST" });
       if (!response.ok) {
         setVerify({ ok: false, text: await errorOf(response) });
         return;
@@ -203,7 +204,7 @@ function EntryForms({ onSaved }: { onSaved: () => void }) {
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
 
   const submit = async (body: Record<string, unknown>, form: HTMLFormElement) => {
-    const response = await fetch("/api/bitacora", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+    const response = await apiFetch("/api/bitacora", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
     if (response.status !== 201) {
       setMessage({ ok: false, text: await errorOf(response) });
       return;

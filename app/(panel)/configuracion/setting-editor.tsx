@@ -1,5 +1,6 @@
 "use client";
 
+import { apiFetch } from "../../_lib/api-fetch";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 
@@ -56,7 +57,7 @@ export function SettingEditor(props: SettingEditorProps) {
   async function confirm() {
     setBusy(true);
     try {
-      const response = await fetch(`/api/settings/${encodeURIComponent(props.settingKey)}`, {
+      const response = await apiFetch(`/api/settings/${encodeURIComponent(props.settingKey)}`, {
         method: "PUT",
         headers: { "Content-Type": "application/json" },
         body: JSON.stringify({ value: payloadValue(), installationKey: props.installationKey ?? undefined }),

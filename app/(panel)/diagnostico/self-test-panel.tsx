@@ -1,5 +1,6 @@
 "use client";
 
+import { apiFetch } from "../../_lib/api-fetch";
 import { useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
 import type { DiagnosticsView } from "../../../server/services/diagnostics/read-status";
@@ -23,7 +24,7 @@ export function SelfTestPanel({ components, initial }: { components: string[]; i
   useEffect(() => {
     if (!running) return;
     const timer = setInterval(async () => {
-      const response = await fetch("/api/diagnostics", { cache: "no-store" });
+      const response = await apiFetch("/api/diagnostics", { cache: "no-store", background: true });
       if (!response.ok) return;
       const view = (await response.json()) as DiagnosticsView;
       setTests(view.selfTests);
@@ -36,7 +37,7 @@ export function SelfTestPanel({ components, initial }: { components: string[]; i
     setBusy(true);
     setError(null);
     try {
-      const response = await fetch("/api/diagnostics/self-test", {
+      const response = await apiFetch("/api/diagnostics/self-test", {
         method: "POST",
         headers: { "Content-Type": "application/json" },
         body: JSON.stringify({ component }),

@@ -1,5 +1,6 @@
 "use client";
 
+import { apiFetch } from "../../_lib/api-fetch";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 
@@ -44,7 +45,7 @@ export function ManualOperationForm({ installations, tanks }: Props) {
     setErrors([]);
     setSaved(null);
     try {
-      const response = await fetch("/api/operations", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+      const response = await apiFetch("/api/operations", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
       const result = (await response.json()) as { operation?: { number: number }; error?: string; messages?: string[] };
       if (!response.ok) {
         setErrors(result.messages ?? [result.error ?? `Error ${response.status}`]);

@@ -1,5 +1,6 @@
 "use client";
 
+import { apiFetch } from "../../_lib/api-fetch";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 
@@ -25,7 +26,7 @@ export function OperationActions(props: Props) {
     setBusy(true);
     setResult(null);
     try {
-      const response = await fetch(path, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+      const response = await apiFetch(path, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
       const json = (await response.json()) as Record<string, unknown> & { error?: string; messages?: string[] };
       if (!response.ok) {
         setResult({ kind: "error", messages: json.messages ?? [json.error ?? `Error ${response.status}`] });

@@ -1,5 +1,6 @@
 "use client";
 
+import { apiFetch } from "../../_lib/api-fetch";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 
@@ -27,7 +28,7 @@ export function ProcessLossForm({ tanks }: { tanks: Array<{ installation: string
     setErrors([]);
     setSaved(null);
     try {
-      const response = await fetch("/api/process-losses", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+      const response = await apiFetch("/api/process-losses", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
       const json = (await response.json()) as { processLoss?: { volume: string; tank: string; reportDate: string }; error?: string; messages?: string[] };
       if (!response.ok) {
         setErrors(json.messages ?? [json.error ?? `Error ${response.status}`]);

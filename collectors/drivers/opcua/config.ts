@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { Logger } from "../../../server/platform/logger";
+import { ENCRYPTED_SECRET_PATTERN, decryptSecretText } from "../../../server/platform/secret-box";
 import type { OpcuaDriverOptions, OpcuaOutage } from "./opcua-driver";
 import { SECRET_MASK, SecretString } from "./secret";
 
@@ -11,7 +12,9 @@ import { SECRET_MASK, SecretString } from "./secret";
  *
  * Secrets: `auth.password` comes out of the schema as a `SecretString`, so the parsed config can be
  * logged or serialised without leaking it (`redactOpcuaConnection` gives the masked plain object
- * for the bitácora entry "cambio en la configuración").
+ * for the bitácora entry "cambio en la configuración"). In the file it is either plain text (still
+ * accepted; `aforo collect` warns) or `{ "encrypted": "aforo:v1:…" }` from `aforo secrets encrypt`,
+ * decrypted at load with AFORO_ENCRYPTION_KEY (A30-SEC-16, secrets at rest).
  *
  * OPC UA references: Part 4 §5.13.2 (CreateSubscription: publishing interval, lifetime and
  * keep-alive counts), §7.21 (MonitoringParameters: sampling interval, queue size), §7.22.2
@@ -29,20 +32,56 @@ export type OpcuaSecurityPolicyName = (typeof OPCUA_SECURITY_POLICIES)[number];
 const NODE_ID_PATTERN = /^(?:(?:ns=\d+|nsu=[^;]+);)?(?:i=\d+|s=.+|g=[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|b=[A-Za-z0-9+/=]+)$/;
 const ENDPOINT_PATTERN = /^opc\.tcp:\/\/(?:\[[0-9A-Fa-f:.]+\]|[^/\s:[\]]+):\d{1,5}(?:\/\S*)?$/;
 
-const secretSchema = z
-  .union([z.string().min(1, { error: "la contraseña no puede estar vacía" }), z.instanceof(SecretString)])
-  .transform((value) => (value instanceof SecretString ? value : new SecretString(value)));
+/** How encrypted passwords are opened; both optional (a config without them is parsed as before). */
+export interface OpcuaParseOptions {
+  /** AFORO_ENCRYPTION_KEY (64 hex); called only when the link has an encrypted password. */
+  encryptionKey?: () => string;
+  /** Names the link in the decryption error (the collector file's component, e.g. CANAL:OPCUA-EDS-0001). */
+  linkName?: string;
+}
 
-export const opcuaAuthSchema = z.discriminatedUnion("kind", [
-  z.object({ kind: z.literal("anonymous") }).strict(),
-  z
-    .object({
-      kind: z.literal("username"),
-      username: z.string().trim().min(1, { error: "indique el usuario" }).max(256),
-      password: secretSchema,
-    })
-    .strict(),
-]);
+/** `{ "encrypted": "aforo:v1:…" }`: a password encrypted with `aforo secrets encrypt` (A30-SEC-16). */
+export const encryptedSecretSchema = z
+  .object({
+    encrypted: z.string().trim().regex(ENCRYPTED_SECRET_PATTERN, { error: "se espera el texto de «aforo secrets encrypt» (aforo:v1:…)" }),
+  })
+  .strict();
+
+function makeSecretSchema(options: OpcuaParseOptions) {
+  return z
+    .union([z.string().min(1, { error: "la contraseña no puede estar vacía" }), z.instanceof(SecretString), encryptedSecretSchema])
+    .transform((value, ctx) => {
+      if (value instanceof SecretString) return value;
+      if (typeof value === "string") return new SecretString(value);
+      const link = options.linkName ? ` del enlace ${options.linkName}` : "";
+      if (!options.encryptionKey) {
+        ctx.addIssue({ code: "custom", message: `contraseña cifrada${link}: falta la clave AFORO_ENCRYPTION_KEY para descifrarla` });
+        return z.NEVER;
+      }
+      try {
+        return new SecretString(decryptSecretText(value.encrypted, options.encryptionKey()));
+      } catch (error) {
+        // Never a garbage password: a wrong key or an altered value stops the load (A30-SEC-16).
+        ctx.addIssue({ code: "custom", message: `contraseña cifrada${link}: ${(error as Error).message}` });
+        return z.NEVER;
+      }
+    });
+}
+
+function makeOpcuaAuthSchema(options: OpcuaParseOptions) {
+  return z.discriminatedUnion("kind", [
+    z.object({ kind: z.literal("anonymous") }).strict(),
+    z
+      .object({
+        kind: z.literal("username"),
+        username: z.string().trim().min(1, { error: "indique el usuario" }).max(256),
+        password: makeSecretSchema(options),
+      })
+      .strict(),
+  ]);
+}
+
+export const opcuaAuthSchema = makeOpcuaAuthSchema({});
 
 export const opcuaDeadbandSchema = z
   .object({
@@ -77,38 +116,43 @@ export const opcuaSubscriptionSchema = z
     path: ["lifetimeCount"],
   });
 
-export const opcuaConnectionSchema = z
-  .object({
-    kind: z.literal("opcua"),
-    endpointUrl: z.string().trim().regex(ENDPOINT_PATTERN, { error: "debe ser una URL opc.tcp://host:puerto" }),
-    securityMode: z.enum(OPCUA_SECURITY_MODES).default("SignAndEncrypt"),
-    securityPolicy: z.enum(OPCUA_SECURITY_POLICIES).default("Basic256Sha256"),
-    /** Required with securityMode None (A30-MS-14); recorded in the bitácora. */
-    securityNoneReason: z.string().trim().min(10, { error: "explique el motivo (al menos 10 caracteres)" }).max(500).optional(),
-    auth: opcuaAuthSchema.prefault({ kind: "anonymous" }),
-    /** Client PKI store (own certificate, trusted/ and rejected/ server certificates). */
-    pkiDir: z.string().trim().min(1, { error: "indique la carpeta PKI del colector" }),
-    subscription: opcuaSubscriptionSchema.prefault({}),
-    tags: z.array(opcuaTagSchema).min(1, { error: "indique al menos una etiqueta" }),
-  })
-  .strict()
-  .superRefine((config, ctx) => {
-    if (config.securityMode === "None" && config.securityNoneReason === undefined) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["securityNoneReason"],
-        message: "un enlace OPC UA sin seguridad (None) requiere el motivo, que se registra en la bitácora (A30-MS-14)",
+function makeOpcuaConnectionSchema(options: OpcuaParseOptions) {
+  return z
+    .object({
+      kind: z.literal("opcua"),
+      endpointUrl: z.string().trim().regex(ENDPOINT_PATTERN, { error: "debe ser una URL opc.tcp://host:puerto" }),
+      securityMode: z.enum(OPCUA_SECURITY_MODES).default("SignAndEncrypt"),
+      securityPolicy: z.enum(OPCUA_SECURITY_POLICIES).default("Basic256Sha256"),
+      /** Required with securityMode None (A30-MS-14); recorded in the bitácora. */
+      securityNoneReason: z.string().trim().min(10, { error: "explique el motivo (al menos 10 caracteres)" }).max(500).optional(),
+      auth: makeOpcuaAuthSchema(options).prefault({ kind: "anonymous" }),
+      /** Client PKI store (own certificate, trusted/ and rejected/ server certificates). */
+      pkiDir: z.string().trim().min(1, { error: "indique la carpeta PKI del colector" }),
+      subscription: opcuaSubscriptionSchema.prefault({}),
+      tags: z.array(opcuaTagSchema).min(1, { error: "indique al menos una etiqueta" }),
+    })
+    .strict()
+    .superRefine((config, ctx) => {
+      if (config.securityMode === "None" && config.securityNoneReason === undefined) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["securityNoneReason"],
+          message: "un enlace OPC UA sin seguridad (None) requiere el motivo, que se registra en la bitácora (A30-MS-14)",
+        });
+      }
+      if (config.securityMode !== "None" && config.securityNoneReason !== undefined) {
+        ctx.addIssue({ code: "custom", path: ["securityNoneReason"], message: "securityNoneReason solo aplica con securityMode None" });
+      }
+      const seen = new Set<string>();
+      config.tags.forEach((tag, index) => {
+        if (seen.has(tag.tag)) ctx.addIssue({ code: "custom", path: ["tags", index, "tag"], message: `etiqueta repetida: ${tag.tag}` });
+        seen.add(tag.tag);
       });
-    }
-    if (config.securityMode !== "None" && config.securityNoneReason !== undefined) {
-      ctx.addIssue({ code: "custom", path: ["securityNoneReason"], message: "securityNoneReason solo aplica con securityMode None" });
-    }
-    const seen = new Set<string>();
-    config.tags.forEach((tag, index) => {
-      if (seen.has(tag.tag)) ctx.addIssue({ code: "custom", path: ["tags", index, "tag"], message: `etiqueta repetida: ${tag.tag}` });
-      seen.add(tag.tag);
     });
-  });
+}
+
+/** The link schema without a decryption key (an encrypted password is then an error). */
+export const opcuaConnectionSchema = makeOpcuaConnectionSchema({});
 
 /** What a caller writes (password as text). */
 export type OpcuaConnectionInput = z.input<typeof opcuaConnectionSchema>;
@@ -120,9 +164,13 @@ export type OpcuaTagConfig = z.output<typeof opcuaTagSchema>;
 
 export type ParseResult = { ok: true; config: OpcuaConnectionConfig } | { ok: false; errors: string[] };
 
-/** Parses a link configuration; on failure lists every bad key as `path: message` (Spanish). */
-export function parseOpcuaConnection(input: unknown): ParseResult {
-  const result = opcuaConnectionSchema.safeParse(input);
+/**
+ * Parses a link configuration; on failure lists every bad key as `path: message` (Spanish).
+ * `options.encryptionKey` opens `{ "encrypted": … }` passwords (A30-SEC-16).
+ */
+export function parseOpcuaConnection(input: unknown, options: OpcuaParseOptions = {}): ParseResult {
+  const schema = options.encryptionKey || options.linkName ? makeOpcuaConnectionSchema(options) : opcuaConnectionSchema;
+  const result = schema.safeParse(input);
   if (result.success) return { ok: true, config: result.data };
   return {
     ok: false,

@@ -49,6 +49,8 @@ export const PROTECTED_TABLES: Record<string, { register: string; record: string
   tamper_attempts: { register: "los intentos de alteración", record: "el intento" },
   tamper_attempt_entries: { register: "los intentos de alteración registrados", record: "el registro" },
   record_sequences: { register: "la numeración consecutiva", record: "el consecutivo" },
+  security_log: { register: "la bitácora de seguridad", record: "el evento de seguridad" },
+  access_reviews: { register: "las revisiones de accesos", record: "la revisión" },
 };
 
 /**

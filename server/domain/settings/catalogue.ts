@@ -4,6 +4,7 @@ import { DEFAULT_MAX_SHELVE_MS } from "../alarms/state";
 import { DEFAULT_THRESHOLDS, diagnosticsThresholdsSchema, type DiagnosticsThresholds } from "../diagnostics/thresholds";
 import { isValidCutHour, isValidTimeZone } from "../reconciliation/periods";
 import type { Permission } from "../../contracts/permissions";
+import { ANEXO30_MIN_PASSWORD_LENGTH, DEFAULT_LOCKOUT_POLICY, DEFAULT_PASSWORD_EXPIRY_DAYS, MAX_PASSWORD_LENGTH } from "../security/index";
 
 /**
  * The catalogue of volumetric-control parameters a user may change (A30-ACC-03 "configuración del
@@ -18,12 +19,13 @@ import type { Permission } from "../../contracts/permissions";
  * Pure: no database, no clock.
  */
 export type SettingScope = "global" | "installation";
-export type SettingSection = "control_volumetrico" | "alarmas" | "autodiagnostico";
+export type SettingSection = "control_volumetrico" | "alarmas" | "autodiagnostico" | "seguridad";
 
 export const SETTING_SECTION_LABELS: Record<SettingSection, string> = {
   control_volumetrico: "Control volumétrico",
   alarmas: "Alarmas",
   autodiagnostico: "Autodiagnóstico",
+  seguridad: "Seguridad de acceso",
 };
 
 export interface SettingDefinition<T = unknown> {
@@ -200,6 +202,72 @@ export const SETTINGS = [
     default: DEFAULT_THRESHOLDS,
     schema: thresholdsSchema,
   } satisfies SettingDefinition<DiagnosticsThresholds>,
+  // A30-SEC-02 (30.6.2 II): the access-control parameters follow the taxpayer's policy but never
+  // go below the Anexo 30 minimums; only the Administrador (user administration) changes them.
+  {
+    key: "security.password_min_length",
+    scope: "global",
+    section: "seguridad",
+    label: "Longitud mínima de contraseña",
+    help: "Caracteres mínimos de una contraseña (además de mayúscula, minúscula, dígito y carácter especial); nunca menos de 8 (A30-SEC-05).",
+    unit: "caracteres",
+    requirement: "A30-SEC-05",
+    permission: "manageUsers",
+    kind: "number",
+    min: ANEXO30_MIN_PASSWORD_LENGTH,
+    max: 64,
+    default: ANEXO30_MIN_PASSWORD_LENGTH,
+    schema: numberSetting("Longitud mínima de contraseña", {
+      min: ANEXO30_MIN_PASSWORD_LENGTH,
+      max: Math.min(64, MAX_PASSWORD_LENGTH),
+      int: true,
+    }),
+  } satisfies SettingDefinition<number>,
+  {
+    key: "security.password_expiry_days",
+    scope: "global",
+    section: "seguridad",
+    label: "Vigencia de contraseñas",
+    help: "Días tras los cuales una contraseña vence y debe cambiarse al iniciar sesión (A30-SEC-08).",
+    unit: "días",
+    requirement: "A30-SEC-08",
+    permission: "manageUsers",
+    kind: "number",
+    min: 1,
+    max: 365,
+    default: DEFAULT_PASSWORD_EXPIRY_DAYS,
+    schema: numberSetting("Vigencia de contraseñas", { min: 1, max: 365, int: true }),
+  } satisfies SettingDefinition<number>,
+  {
+    key: "security.lockout_threshold",
+    scope: "global",
+    section: "seguridad",
+    label: "Intentos fallidos antes del bloqueo",
+    help: "Intentos fallidos consecutivos tras los cuales la cuenta se bloquea temporalmente; cada intento adicional duplica la espera.",
+    unit: "intentos",
+    requirement: "A30-SEC-02",
+    permission: "manageUsers",
+    kind: "number",
+    min: 3,
+    max: 10,
+    default: DEFAULT_LOCKOUT_POLICY.threshold,
+    schema: numberSetting("Intentos fallidos antes del bloqueo", { min: 3, max: 10, int: true }),
+  } satisfies SettingDefinition<number>,
+  {
+    key: "security.lockout_base_s",
+    scope: "global",
+    section: "seguridad",
+    label: "Bloqueo inicial",
+    help: "Segundos del primer bloqueo; se duplican con cada intento fallido adicional, hasta 1 h.",
+    unit: "s",
+    requirement: "A30-SEC-02",
+    permission: "manageUsers",
+    kind: "number",
+    min: 15,
+    max: 3600,
+    default: DEFAULT_LOCKOUT_POLICY.baseLockS,
+    schema: numberSetting("Bloqueo inicial", { min: 15, max: 3600, int: true }),
+  } satisfies SettingDefinition<number>,
 ] as const;
 
 export type SettingKey = (typeof SETTINGS)[number]["key"];

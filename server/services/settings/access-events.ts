@@ -1,4 +1,4 @@
-import type { Database } from "../../../db/client";
+import type { Database, SqlExecutor } from "../../../db/client";
 import { appendEventLog } from "../../../db/repositories/event-log";
 import { EVENT_CATEGORY } from "../../domain/event-log/index";
 
@@ -12,11 +12,13 @@ export type AccessKind = "login" | "logout";
 const DESCRIPTION: Record<AccessKind, string> = { login: "Inicio de sesión", logout: "Cierre de sesión" };
 
 export async function recordAccessEvent(
-  db: Pick<Database, "transaction">,
-  event: { kind: AccessKind; userId: number | null; username: string; ip?: string | null },
+  db: Pick<Database, "transaction"> | SqlExecutor,
+  event: { kind: AccessKind; userId: number | null; username: string; ip?: string | null; cause?: "user" | "idle" },
   now: Date,
 ): Promise<{ id: number }> {
-  return db.transaction(async (tx) => {
+  // Inside a caller's transaction (session end) the entry joins it; otherwise it gets its own.
+  const run = <T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> => ("transaction" in db ? db.transaction(fn) : fn(db));
+  return run(async (tx) => {
     // The user id comes from the session token: keep it only if the user still exists.
     const [user] = event.userId === null ? [] : await tx.query<{ id: number }>("select id from users where id = $1", [event.userId]);
     const entry = await appendEventLog(tx, {
@@ -25,8 +27,13 @@ export async function recordAccessEvent(
       username: event.username,
       category: EVENT_CATEGORY.dailyOperations,
       eventType: EVENT_CATEGORY.dailyOperations,
-      description: DESCRIPTION[event.kind],
-      details: { kind: event.kind === "login" ? "inicio_sesion" : "cierre_sesion", requirement: "A30-LOG-01", ...(event.ip ? { ip: event.ip } : {}) },
+      description: event.cause === "idle" ? "Cierre de sesión por inactividad" : DESCRIPTION[event.kind],
+      details: {
+        kind: event.kind === "login" ? "inicio_sesion" : "cierre_sesion",
+        requirement: event.cause === "idle" ? "A30-SEC-09" : "A30-LOG-01",
+        ...(event.cause ? { cause: event.cause === "idle" ? "inactividad" : "usuario" } : {}),
+        ...(event.ip ? { ip: event.ip } : {}),
+      },
     });
     return { id: entry.id };
   });

@@ -62,6 +62,33 @@ describe("aforo CLI (design.md §3: JSON on stdout, exit 0/1/2)", () => {
     expect(JSON.parse(stdout).error).toContain("role");
   });
 
+  it("users create is bootstrap-safe: on an empty users table only an Administrador may be created first (issue #5 item 2)", async () => {
+    const first = await aforo(["users", "create", "--username", "operador1", "--role", "operador"]);
+    expect(first.code).toBe(2);
+    expect(JSON.parse(first.stdout).error).toContain("cree primero un Administrador");
+
+    const admin = await aforo(["users", "create", "--username", "Admin1", "--role", "administrador", "--name", "Ana Administradora"]);
+    expect(admin.code).toBe(0);
+    const out = JSON.parse(admin.stdout);
+    expect(out).toMatchObject({ username: "admin1", role: "administrador", mustChangePassword: true });
+
+    const db = await openDatabase({ dataDir });
+    try {
+      const entries = await db.query<{ username: string; description: string; all_text: string }>(
+        "select username, description, e::text as all_text from event_log e where description like 'Alta de usuario (línea de comandos)%'",
+      );
+      expect(entries).toHaveLength(1);
+      expect(entries[0]!.username).toBe("sistema");
+      expect(entries[0]!.description).toContain("admin1");
+      // A30-SEC-06/07: the temporary password is printed once and written nowhere.
+      expect(entries[0]!.all_text).not.toContain(out.temporaryPassword);
+      const leaked = await db.query("select 1 from security_log s where s::text like '%' || $1 || '%'", [out.temporaryPassword]);
+      expect(leaked).toEqual([]);
+    } finally {
+      await db.close();
+    }
+  });
+
   it("users create prints a temporary password that must be changed (A30-ACC-04/05)", async () => {
     const { code, stdout } = await aforo(["users", "create", "--username", "Operador2", "--role", "operador"]);
     expect(code).toBe(0);

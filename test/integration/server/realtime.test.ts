@@ -11,6 +11,8 @@ import { MEASUREMENTS_CHANNEL, type MeasurementsPayload } from "../../../server/
 import { createLogger } from "../../../server/platform/logger";
 import { startRealtimeGateway, type RealtimeGateway } from "../../../server/realtime/gateway";
 import { openTestDatabase, testEngines, type TestDatabase } from "../../helpers/test-db";
+import { createTestSession } from "../../helpers/sessions";
+import { endSession } from "../../../server/services/security/sessions";
 
 const SECRET = "test-secret-test-secret-test-secret-0123456789";
 const COOKIE = "authjs.session-token";
@@ -32,6 +34,8 @@ describe.each(testEngines)("socket.io realtime gateway on %s (A30-ACC-01, live v
       db: t.db,
       authSecret: SECRET,
       logger: createLogger("silent"),
+      now: () => new Date(),
+      idleTimeoutS: 600,
       installationExists: (key) => installationExists(t.db, key),
     });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -51,14 +55,8 @@ describe.each(testEngines)("socket.io realtime gateway on %s (A30-ACC-01, live v
     return socket;
   }
 
-  async function sessionCookie(expiresInS = 600): Promise<string> {
-    const token = await encode({
-      token: { sub: "1", username: "operador", role: "operador" },
-      secret: SECRET,
-      salt: COOKIE,
-      maxAge: expiresInS,
-    });
-    return `${COOKIE}=${token}`;
+  async function sessionCookie(): Promise<string> {
+    return (await createTestSession(t.db, { username: "operador", role: "operador", secret: SECRET })).cookie;
   }
 
   it("refuses a socket without a session", async () => {
@@ -99,5 +97,30 @@ describe.each(testEngines)("socket.io realtime gateway on %s (A30-ACC-01, live v
     await t.db.query("select pg_notify($1, $2)", [MEASUREMENTS_CHANNEL, "not json"]);
     await expect.poll(() => received.length, { timeout: 5000 }).toBe(1);
     expect(received[0]).toEqual({ v: [["EDS-0001/TQS-EDS-0001/level_mm", "2026-11-25T12:00:01.000Z", 1500.5, 0]] });
+  });
+
+  it("A30-SEC-09: a socket whose session ended (log-out, idle) is told why and disconnected; a dead session cannot reconnect", async () => {
+    const session = await createTestSession(t.db, { username: "operador", role: "operador", secret: SECRET });
+    const socket = open(session.cookie);
+    await new Promise<void>((resolve, reject) => {
+      socket.on("connect", () => resolve());
+      socket.on("connect_error", reject);
+    });
+    const notices: { reason: string; message: string }[] = [];
+    socket.on("session_ended", (payload: { reason: string; message: string }) => notices.push(payload));
+    const disconnected = new Promise<void>((resolve) => socket.on("disconnect", () => resolve()));
+    await endSession(t.db, session.sessionId, "idle", new Date());
+    await disconnected;
+    expect(notices).toEqual([{ reason: "idle", message: "Su sesión expiró por inactividad. Inicie sesión de nuevo." }]);
+    const again = open(session.cookie);
+    const error = await new Promise<Error>((resolve) => again.on("connect_error", resolve));
+    expect(error.message).toBe("Su sesión expiró por inactividad. Inicie sesión de nuevo.");
+  });
+
+  it("refuses a well-signed cookie whose server-side session does not exist (forged session id)", async () => {
+    const token = await encode({ token: { sub: "1", sid: "00000000-0000-4000-8000-000000000000", username: "operador", role: "operador" }, secret: SECRET, salt: COOKIE });
+    const socket = open(`${COOKIE}=${token}`);
+    const error = await new Promise<Error>((resolve) => socket.on("connect_error", resolve));
+    expect(error.message).toBe("no autenticado");
   });
 });

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { GET } from "../../../../app/api/health/route";
 import { registerRuntime, unregisterRuntime, type AforoRuntime } from "../../../../server/http/runtime";
+import { registerRelease, unregisterRelease } from "../../../../server/services/release/current";
 
 function runtimeWith(engine: "pglite" | "postgres", up: boolean, capabilities = { enabled: true, license: "apache" as const }): AforoRuntime {
   return {
@@ -11,7 +12,10 @@ function runtimeWith(engine: "pglite" | "postgres", up: boolean, capabilities = 
   } as unknown as AforoRuntime;
 }
 
-afterEach(() => unregisterRuntime());
+afterEach(() => {
+  unregisterRuntime();
+  unregisterRelease();
+});
 
 describe("GET /api/health (design.md §3 contract)", () => {
   it("200 with engine, version and TimescaleDB capabilities", async () => {
@@ -19,7 +23,24 @@ describe("GET /api/health (design.md §3 contract)", () => {
     const response = await GET();
     expect(response.status).toBe(200);
     expect(response.headers.get("cache-control")).toBe("no-store");
-    expect(await response.json()).toEqual({ status: "ok", version: "1.2.3", db: "postgres", timescaledb: { enabled: true, license: "apache" } });
+    expect(await response.json()).toEqual({
+      status: "ok",
+      version: "1.2.3",
+      db: "postgres",
+      timescaledb: { enabled: true, license: "apache" },
+      release: { hash: null, manifest: "unchecked" },
+    });
+  });
+
+  it("reports the start-up release check in both answers (A30-SEC-14)", async () => {
+    const hash = "ab".repeat(32);
+    registerRelease({ version: "1.2.3", hash, manifest: "mismatch", changed: ["server/main.ts"], missing: [], added: [] });
+    registerRuntime(runtimeWith("postgres", true));
+    expect((await (await GET()).json()).release).toEqual({ hash, manifest: "mismatch" });
+    registerRuntime(runtimeWith("postgres", false));
+    const down = await GET();
+    expect(down.status).toBe(503);
+    expect((await down.json()).release).toEqual({ hash, manifest: "mismatch" });
   });
 
   it("503 with a reason when the database does not answer", async () => {

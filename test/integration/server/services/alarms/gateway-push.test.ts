@@ -1,6 +1,5 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { encode } from "next-auth/jwt";
 import { io as connect, type Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { installationExists } from "../../../../../db/repositories/installations";
@@ -12,9 +11,10 @@ import { createLogger } from "../../../../../server/platform/logger";
 import { startRealtimeGateway, type RealtimeGateway } from "../../../../../server/realtime/gateway";
 import { recordRejectedLogin, registerManualAlarm } from "../../../../../server/services/alarms/index";
 import { openTestDatabase, testEngines, type TestDatabase } from "../../../../helpers/test-db";
+import { createTestSession } from "../../../../helpers/sessions";
+import type { RoleKey } from "../../../../../server/contracts/roles";
 
 const SECRET = "test-secret-test-secret-test-secret-0123456789";
-const COOKIE = "authjs.session-token";
 
 describe.each(testEngines)("A30-ALM-09 alarm push through the real socket.io gateway on %s", (engine) => {
   let t: TestDatabase;
@@ -28,7 +28,7 @@ describe.each(testEngines)("A30-ALM-09 alarm push through the real socket.io gat
     await seedCatalogs(t.db);
     await seedDemo(t.db, DEMO_SITE, { now: new Date("2026-11-25T12:00:00Z") });
     server = http.createServer();
-    gateway = await startRealtimeGateway({ httpServer: server, db: t.db, authSecret: SECRET, logger: createLogger("silent"), installationExists: (key) => installationExists(t.db, key) });
+    gateway = await startRealtimeGateway({ httpServer: server, db: t.db, authSecret: SECRET, logger: createLogger("silent"), now: () => new Date(), idleTimeoutS: 600, installationExists: (key) => installationExists(t.db, key) });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
@@ -41,8 +41,8 @@ describe.each(testEngines)("A30-ALM-09 alarm push through the real socket.io gat
   });
 
   async function connected(username: string, role: string): Promise<{ socket: Socket; received: { payload: AlarmPushPayload; at: number }[] }> {
-    const token = await encode({ token: { sub: "1", username, role }, secret: SECRET, salt: COOKIE, maxAge: 600 });
-    const socket = connect(url, { transports: ["websocket"], extraHeaders: { cookie: `${COOKIE}=${token}` }, reconnection: false });
+    const { cookie } = await createTestSession(t.db, { username, role: role as RoleKey, secret: SECRET });
+    const socket = connect(url, { transports: ["websocket"], extraHeaders: { cookie }, reconnection: false });
     sockets.push(socket);
     const received: { payload: AlarmPushPayload; at: number }[] = [];
     socket.on("alarm", (payload: AlarmPushPayload) => received.push({ payload, at: Date.now() }));

@@ -11,10 +11,21 @@ import {
 } from "../../../../../server/domain/settings/index";
 
 describe("settings catalogue (A30-ACC-03, A30-ALM-04, A30-INV-02)", () => {
-  it("A30-ACC-03: every parameter is changed only with permission 'configure' (Administrador and Supervisor)", () => {
-    expect(SETTINGS.length).toBeGreaterThanOrEqual(8);
-    for (const s of SETTINGS) expect(s.permission).toBe("configure");
+  it("A30-ACC-03: volumetric parameters need 'configure' (Administrador and Supervisor); access-control ones 'manageUsers' (Administrador)", () => {
+    expect(SETTINGS.length).toBeGreaterThanOrEqual(12);
+    for (const s of SETTINGS) expect(s.permission).toBe(s.section === "seguridad" ? "manageUsers" : "configure");
     expect([...PERMISSIONS.configure]).toEqual(["administrador", "supervisor"]);
+    expect([...PERMISSIONS.manageUsers]).toEqual(["administrador"]);
+  });
+
+  it("A30-SEC-02: the password length follows the taxpayer's policy but never goes below 8 («mínimo 8»); expiry defaults to 90 days", () => {
+    const six = validateSettingValue("security.password_min_length", 6);
+    expect(six.ok).toBe(false);
+    if (!six.ok) expect(six.error).toBe("Longitud mínima de contraseña: el mínimo es 8");
+    expect(validateSettingValue("security.password_min_length", 12)).toEqual({ ok: true, value: 12 });
+    expect(settingDefinition("security.password_expiry_days")?.default).toBe(90);
+    expect(validateSettingValue("security.password_expiry_days", 0).ok).toBe(false);
+    expect(validateSettingValue("security.lockout_threshold", 2).ok).toBe(false);
   });
 
   it("A30-ALM-04: the 72 h limit accepts 1–72 h (numbers or numeric text) and is only lowered: 73 is rejected in Spanish", () => {

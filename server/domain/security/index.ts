@@ -1,0 +1,4 @@
+export * from "./password-policy";
+export * from "./login-throttle";
+export * from "./session-state";
+export * from "./rate-limit";
