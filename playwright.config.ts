@@ -54,6 +54,10 @@ export default defineConfig({
       AFORO_SIM_MODBUS_PORT: "0",
       AFORO_SIM_TLS_PORT: "0",
       LOG_LEVEL: "warn",
+      // Every spec logs in from 127.0.0.1 many times a minute; the limiter itself is tested in
+      // test/integration/server/http/front.test.ts with small limits.
+      AFORO_RATE_LIMIT_LOGIN_PER_MIN: "600",
+      AFORO_RATE_LIMIT_API_PER_MIN: "20000",
     },
   },
 });

@@ -69,6 +69,10 @@ else MISSING+=(python3-pymodbus python3-serial-asyncio); fi
 if mbpoll_works; then log "mbpoll: present ($(command -v mbpoll), $(mbpoll_version)), nothing to do"
 else MISSING+=(mbpoll); fi
 
+# openssl (CLI) makes the throwaway TLS certificate of the HTTPS e2e test (issue #5, A30-SEC-18).
+if command -v openssl >/dev/null 2>&1; then log "openssl: present ($(openssl version 2>/dev/null))"
+else MISSING+=(openssl); fi
+
 if [ "${#MISSING[@]}" -eq 0 ]; then
   log "done: nothing installed"
   exit 0

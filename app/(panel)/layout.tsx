@@ -7,6 +7,7 @@ import { userHasPermission } from "../../server/contracts/permissions";
 import { endedSessionReason } from "../../server/http/authorize";
 import { getRuntime } from "../../server/http/runtime";
 import { activeAlarmSummary } from "../../server/services/alarms/views";
+import { accessReviewReminder } from "../../server/services/users/index";
 import { ActiveAlarmsBanner } from "../_components/active-alarms-banner";
 import { ReleaseFooter } from "../_components/release-footer";
 
@@ -28,6 +29,8 @@ export default async function PanelLayout({ children }: { children: ReactNode })
   const may = (permission: Parameters<typeof userHasPermission>[1]) => userHasPermission(session.user, permission);
   const runtime = getRuntime();
   const alarmSummary = await activeAlarmSummary(runtime.db, runtime.clock.now());
+  // A30-SEC-04: the Administrador is reminded on every screen when the six-monthly review is due.
+  const reviewReminder = may("manageUsers") ? await accessReviewReminder(runtime.db, runtime.clock.now()) : null;
   async function logOut() {
     "use server";
     await signOut({ redirectTo: "/login" });
@@ -73,6 +76,11 @@ export default async function PanelLayout({ children }: { children: ReactNode })
           </form>
         </div>
       </header>
+      {reviewReminder?.due ? (
+        <p className="review-reminder" role="status" data-testid="access-review-due">
+          {reviewReminder.message} <Link href="/usuarios/revision">Realizar la revisión</Link>
+        </p>
+      ) : null}
       <main className="content">{children}</main>
       {/* A30-SEC-14: version and SHA-256 of the running program on every screen. */}
       <ReleaseFooter />

@@ -61,3 +61,14 @@ export const SOCKET_EVENT_POLICY = {
   subscribe: "view",
   unsubscribe: "view",
 } as const satisfies Record<string, Permission>;
+
+/**
+ * Every server action ("use server" function) with its rule: `public` for the log-in form,
+ * `session` for what any signed-in person may do (log out). A unit test finds every "use server"
+ * function under app/ and fails when one is missing here (A30-ACC-03, issue #5 item 7).
+ */
+export const SERVER_ACTION_POLICY: Record<string, Permission | "public" | "session"> = {
+  "app/login/actions.ts#logIn": "public",
+  "app/(panel)/layout.tsx#logOut": "session",
+  "app/cambiar-contrasena/page.tsx#logOut": "session",
+};

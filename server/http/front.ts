@@ -87,6 +87,20 @@ export function isTraversalAttempt(rawUrl: string): boolean {
   return /(^|[/\\])\.\.([/\\]|$)/.test(decoded) || decoded.includes("\0") || decoded.includes("\\");
 }
 
+/**
+ * Reads and drops a refused request's body so the client can finish sending and read the answer
+ * (instead of a broken pipe), up to a bound; beyond it the connection is cut.
+ */
+const MAX_DISCARD_BYTES = 16 * 1024 * 1024;
+function discardBody(req: IncomingMessage): void {
+  let seen = 0;
+  req.on("data", (chunk: Buffer) => {
+    seen += chunk.length;
+    if (seen > MAX_DISCARD_BYTES) req.socket.destroy();
+  });
+  req.on("error", () => undefined);
+}
+
 export function createFrontLayer(options: FrontOptions): FrontLayer {
   const limits: FrontLimits = { ...DEFAULT_FRONT_LIMITS, ...options.limits, maxBodyBytes: { ...DEFAULT_FRONT_LIMITS.maxBodyBytes, ...options.limits?.maxBodyBytes } };
   const loginLimiter = new FixedWindowLimiter(limits.loginPerMinute, 60_000);
@@ -114,7 +128,8 @@ export function createFrontLayer(options: FrontOptions): FrontLayer {
     return best;
   }
 
-  function refuse(res: ServerResponse, status: number, error: string, extra: Record<string, string> = {}): true {
+  function refuse(res: ServerResponse, status: number, error: string, extra: Record<string, string> = {}, req?: IncomingMessage): true {
+    if (req) discardBody(req);
     res.statusCode = status;
     res.setHeader("Content-Type", "application/json; charset=utf-8");
     res.setHeader("Cache-Control", "no-store");
@@ -190,7 +205,8 @@ export function createFrontLayer(options: FrontOptions): FrontLayer {
         });
       });
 
-      if (isTraversalAttempt(rawUrl)) {
+      // NUL has no place in a path or a query (PostgreSQL text cannot even hold it).
+      if (isTraversalAttempt(rawUrl) || /%00/.test(rawUrl)) {
         refusedEvent = "request_rejected";
         return refuse(res, 400, "ruta inválida");
       }
@@ -217,7 +233,7 @@ export function createFrontLayer(options: FrontOptions): FrontLayer {
         }
         if (length !== undefined && (!/^\d+$/.test(length) || Number(length) > max)) {
           refusedEvent = "request_rejected";
-          return refuse(res, 413, `el cuerpo de la solicitud excede el máximo de ${Math.round(max / 1024)} KiB`);
+          return refuse(res, 413, `el cuerpo de la solicitud excede el máximo de ${Math.round(max / 1024)} KiB`, {}, req);
         }
         const origin = req.headers.origin;
         const host = req.headers.host;

@@ -77,9 +77,9 @@ test("A30-ALM-09/10: an alarm raised by the operador appears in the admin's and 
   await auditor.context().close();
 });
 
-test("A30-ALM-07: 5 wrong passwords for operador → 5 alarm records with user and IP, one grouped row ×5", async ({ browser, playwright, baseURL }) => {
+test("A30-ALM-07: 5 wrong passwords for a name (here one that does not exist: answers and alarms never tell) → 5 alarm records with user and IP, one grouped row ×5", async ({ browser, playwright, baseURL }) => {
   const attacker = await playwright.request.newContext({ baseURL });
-  for (let i = 0; i < 5; i++) await apiLogIn(attacker, "operador", `incorrecta-${i}`);
+  for (let i = 0; i < 5; i++) await apiLogIn(attacker, "vigilante", `incorrecta-${i}`);
   const session = (await (await attacker.get("/api/auth/session")).json()) as unknown;
   expect(session).toBeNull();
   await attacker.dispose();
@@ -89,20 +89,20 @@ test("A30-ALM-07: 5 wrong passwords for operador → 5 alarm records with user a
     alarms: { type: number; component: string; description: string; details: { username: string; ip: string } }[];
     groups: { count: number; latest: { details: { username: string } } }[];
   };
-  const forOperador = list.alarms.filter((a) => a.details.username === "operador");
-  expect(forOperador).toHaveLength(5);
-  for (const a of forOperador) {
+  const forVigilante = list.alarms.filter((a) => a.details.username === "vigilante");
+  expect(forVigilante).toHaveLength(5);
+  for (const a of forVigilante) {
     expect(a.component).toBe("UCC");
     expect(a.details.ip).toMatch(/^(127\.0\.0\.1|::1)$/);
-    expect(a.description).toContain('"operador"');
+    expect(a.description).toContain('"vigilante"');
   }
-  expect(list.groups.filter((g) => g.latest.details.username === "operador").map((g) => g.count)).toEqual([5]);
+  expect(list.groups.filter((g) => g.latest.details.username === "vigilante").map((g) => g.count)).toEqual([5]);
 
   await admin.goto("/alarmas?type=10");
-  const row = admin.locator('tr[data-alarm-type="10"]', { hasText: '"operador"' });
+  const row = admin.locator('tr[data-alarm-type="10"]', { hasText: '"vigilante"' });
   await expect(row).toHaveCount(1);
   await expect(row.getByTestId("alarm-count")).toHaveText("×5");
   await row.getByRole("button", { name: "Reconocer (5)" }).click();
-  await expect(admin.getByTestId("history-alarms-table").locator('tr[data-alarm-type="10"]', { hasText: '"operador"' }).getByTestId("alarm-count")).toHaveText("×5");
+  await expect(admin.getByTestId("history-alarms-table").locator('tr[data-alarm-type="10"]', { hasText: '"vigilante"' }).getByTestId("alarm-count")).toHaveText("×5");
   await admin.context().close();
 });

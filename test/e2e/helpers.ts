@@ -50,3 +50,12 @@ export async function csrfHeaders(context: HasStorageState): Promise<Record<stri
   if (!token) throw new Error("no hay cookie aforo-csrf: haga primero una solicitud al servidor");
   return { "x-csrf-token": token };
 }
+
+/** A concrete URL for a route pattern: ids that do not exist, so an allowed call changes nothing. */
+export function concreteUrl(pattern: string): string {
+  return pattern
+    .replace(":id", "999999999")
+    .replace(":key", "alarms.max_shelve_h")
+    .replace(":action", "acknowledge")
+    .replace("*", "session");
+}

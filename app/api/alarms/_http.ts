@@ -1,6 +1,7 @@
 import type { Guard } from "../../../server/http/authorize";
 import { getRuntime } from "../../../server/http/runtime";
 import type { AlarmServiceContext, ServiceResult } from "../../../server/services/alarms/index";
+import { readJsonRequest } from "../../../server/http/json-body";
 
 /** Shared bits of the /api/alarms route handlers (not a route: Next.js only serves route.ts). */
 
@@ -19,13 +20,8 @@ export function respond<T>(result: ServiceResult<T>, wrap: (value: T) => unknown
 }
 
 export async function readJson(request: Request): Promise<{ ok: true; body: unknown } | { ok: false; response: Response }> {
-  const text = await request.text();
-  if (text.trim() === "") return { ok: true, body: {} };
-  try {
-    return { ok: true, body: JSON.parse(text) };
-  } catch {
-    return { ok: false, response: Response.json({ error: "el cuerpo debe ser JSON válido" }, { status: 400 }) };
-  }
+  const read = await readJsonRequest(request);
+  return read.ok ? { ok: true, body: read.value } : read;
 }
 
 export function parseAlarmId(raw: string): number | null {

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { requirePermission } from "../../../server/http/authorize";
 import { getRuntime } from "../../../server/http/runtime";
 import { addUserEntry, consultEventLog, EntryTargetNotFound, eventLogQuerySchema, newEntrySchema } from "../../../server/services/event-log/index";
+import { readJsonRequest } from "../../../server/http/json-body";
 
 export const dynamic = "force-dynamic";
 
@@ -30,13 +31,9 @@ export async function GET(request: Request): Promise<Response> {
 export async function POST(request: Request): Promise<Response> {
   const guard = await requirePermission("writeEventLog");
   if (!guard.ok) return guard.response;
-  let body: unknown;
-  try {
-    body = await request.json();
-  } catch {
-    return Response.json({ error: "el cuerpo debe ser JSON" }, { status: 400 });
-  }
-  const input = newEntrySchema.safeParse(body);
+  const read = await readJsonRequest(request, { empty: undefined, invalidMessage: "el cuerpo debe ser JSON" });
+  if (!read.ok) return read.response;
+  const input = newEntrySchema.safeParse(read.value);
   if (!input.success) return Response.json({ error: z.prettifyError(input.error) }, { status: 400 });
   const runtime = getRuntime();
   try {

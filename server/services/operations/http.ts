@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { OperationRow } from "../../../db/repositories/operations";
 import { zodMessages } from "../../domain/operations/index";
 import { OperationActionError } from "./user-actions";
+import { readJsonRequest } from "../../http/json-body";
 
 /** JSON shape of an operation in the API (A30-REC-03 fields, origin and status, A30-REC-07 manual flag). */
 export function operationJson(op: OperationRow) {
@@ -74,9 +75,5 @@ export function actionErrorResponse(error: unknown): Response {
 
 /** Reads a JSON body; a malformed one is a 400 with a message. */
 export async function readJson(request: Request): Promise<{ ok: true; value: unknown } | { ok: false; response: Response }> {
-  try {
-    return { ok: true, value: await request.json() };
-  } catch {
-    return { ok: false, response: Response.json({ error: "el cuerpo debe ser JSON válido" }, { status: 400 }) };
-  }
+  return readJsonRequest(request, { empty: undefined });
 }

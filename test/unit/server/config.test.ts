@@ -15,6 +15,16 @@ describe("server configuration (design.md §3 environment)", () => {
   it("A30-SEC-09: refuses an idle timeout above 600 s", () => {
     expect(() => loadConfig({ AFORO_IDLE_TIMEOUT_S: "601" })).toThrow(ConfigError);
     expect(loadConfig({ AFORO_IDLE_TIMEOUT_S: "300" }).AFORO_IDLE_TIMEOUT_S).toBe(300);
+    expect(() => loadConfig({ AFORO_IDLE_TIMEOUT_S: "601" })).toThrow(/a lo más 600 s/);
+    // short limits are allowed (the e2e test uses 5 s); zero is not
+    expect(loadConfig({ AFORO_IDLE_TIMEOUT_S: "5" }).AFORO_IDLE_TIMEOUT_S).toBe(5);
+    expect(() => loadConfig({ AFORO_IDLE_TIMEOUT_S: "0" })).toThrow(ConfigError);
+  });
+
+  it("issue #5 item 10: rate limits default to 60 log-ins and 1200 API requests per address per minute", () => {
+    expect(loadConfig({})).toMatchObject({ AFORO_RATE_LIMIT_LOGIN_PER_MIN: 60, AFORO_RATE_LIMIT_API_PER_MIN: 1200 });
+    expect(loadConfig({ AFORO_RATE_LIMIT_LOGIN_PER_MIN: "10" }).AFORO_RATE_LIMIT_LOGIN_PER_MIN).toBe(10);
+    expect(() => loadConfig({ AFORO_RATE_LIMIT_API_PER_MIN: "0" })).toThrow(ConfigError);
   });
 
   it("lists every bad variable at once, naming it", () => {

@@ -3,6 +3,7 @@ import { requirePermission } from "../../../../server/http/authorize";
 import { getRuntime } from "../../../../server/http/runtime";
 import { DEFAULT_THRESHOLDS } from "../../../../server/domain/diagnostics/index";
 import { SelfTestError, selfTestRequestSchema, startSelfTest } from "../../../../server/services/diagnostics/self-test";
+import { readJsonRequest } from "../../../../server/http/json-body";
 
 export const dynamic = "force-dynamic";
 
@@ -15,12 +16,9 @@ export const dynamic = "force-dynamic";
 export async function POST(request: Request): Promise<Response> {
   const guard = await requirePermission("configure");
   if (!guard.ok) return guard.response;
-  let body: unknown;
-  try {
-    body = await request.json();
-  } catch {
-    return Response.json({ error: "el cuerpo debe ser JSON: {\"component\":\"SMD-DISP-0004\"}" }, { status: 400 });
-  }
+  const read = await readJsonRequest(request, { empty: undefined, invalidMessage: "el cuerpo debe ser JSON: {\"component\":\"SMD-DISP-0004\"}" });
+  if (!read.ok) return read.response;
+  const body = read.value;
   const runtime = getRuntime();
   try {
     const { component } = selfTestRequestSchema.parse(body);

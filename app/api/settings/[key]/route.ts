@@ -2,6 +2,7 @@ import { z } from "zod";
 import { requirePermission } from "../../../../server/http/authorize";
 import { getRuntime } from "../../../../server/http/runtime";
 import { changeSetting } from "../../../../server/services/settings/index";
+import { readJsonRequest } from "../../../../server/http/json-body";
 
 export const dynamic = "force-dynamic";
 
@@ -21,13 +22,9 @@ export async function PUT(request: Request, context: { params: Promise<{ key: st
   if (!guard.ok) return guard.response;
   const { key } = await context.params;
   const noStore = { "Cache-Control": "no-store" };
-  let raw: unknown;
-  try {
-    raw = JSON.parse((await request.text()) || "{}");
-  } catch {
-    return Response.json({ error: "el cuerpo debe ser JSON válido" }, { status: 400, headers: noStore });
-  }
-  const body = bodySchema.safeParse(raw);
+  const read = await readJsonRequest(request, { headers: noStore });
+  if (!read.ok) return read.response;
+  const body = bodySchema.safeParse(read.value);
   if (!body.success) return Response.json({ error: body.error.issues.map((i) => i.message).join("; ") }, { status: 400, headers: noStore });
   const runtime = getRuntime();
   const result = await changeSetting(

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { roleHasPermission } from "../../../../server/contracts/permissions";
-import { READ_ONLY_MUTATIONS, ROUTE_POLICY } from "../../../../server/contracts/route-policy";
+import { READ_ONLY_MUTATIONS, ROUTE_POLICY, SERVER_ACTION_POLICY } from "../../../../server/contracts/route-policy";
 
 const API_DIR = path.resolve(import.meta.dirname, "../../../../app/api");
 const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
@@ -62,5 +62,34 @@ describe("every API route has exactly one rule of the A30-ACC-03 matrix (issue #
       if (route.method === "GET") expect(auditorMay, route.key).toBe(!auditorCannotRead.has(policy));
       else expect(auditorMay, route.key).toBe(READ_ONLY_MUTATIONS.has(route.key));
     }
+  });
+});
+
+describe("every server action has a rule (issue #5 item 7)", () => {
+  const APP_DIR = path.resolve(import.meta.dirname, "../../../../app");
+  function sourceFiles(dir: string): string[] {
+    return readdirSync(dir).flatMap((name) => {
+      const full = path.join(dir, name);
+      return statSync(full).isDirectory() ? sourceFiles(full) : /\.(ts|tsx)$/.test(name) ? [full] : [];
+    });
+  }
+  /** "file#name" of each server action: exports of a "use server" module, and functions whose body starts with "use server". */
+  const actions = sourceFiles(APP_DIR).flatMap((file) => {
+    const source = readFileSync(file, "utf8");
+    const rel = `app/${path.relative(APP_DIR, file).split(path.sep).join("/")}`;
+    const found: string[] = [];
+    if (/^\s*["']use server["'];?/.test(source)) {
+      for (const m of source.matchAll(/export (?:async )?function (\w+)/g)) found.push(`${rel}#${m[1]}`);
+    }
+    for (const m of source.matchAll(/(?:async )?function (\w+)\([^)]*\)[^{]*\{\s*["']use server["']/g)) found.push(`${rel}#${m[1]}`);
+    return found;
+  });
+
+  it("finds the server actions", () => {
+    expect(actions).toContain("app/login/actions.ts#logIn");
+  });
+
+  it("lists each of them in SERVER_ACTION_POLICY, and nothing else", () => {
+    expect([...actions].sort()).toEqual(Object.keys(SERVER_ACTION_POLICY).sort());
   });
 });

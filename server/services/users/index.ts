@@ -1,0 +1,5 @@
+export * from "./common";
+export * from "./accounts";
+export * from "./access-review";
+export * from "./command-line";
+export * from "./receipt";
