@@ -1,4 +1,4 @@
-import { GENESIS_HASH, hashEventLogEntry, type HashableEventLogEntry, type StagedTamperAttempt, type StoredEventLogEntry } from "../../server/domain/event-log/index";
+import { EVENT_CATEGORY, GENESIS_HASH, hashEventLogEntry, type HashableEventLogEntry, type StagedTamperAttempt, type StoredEventLogEntry } from "../../server/domain/event-log/index";
 import type { SqlExecutor } from "../client";
 
 /**
@@ -243,4 +243,12 @@ export async function markTamperAttemptsLogged(tx: SqlExecutor, attemptIds: numb
     "insert into tamper_attempt_entries (attempt_id, event_log_id, alarm_id) select unnest($1::bigint[]), $2, $3",
     [attemptIds, eventLogId, alarmId],
   );
+}
+
+/**
+ * An entry of category 1 "administración del sistema" (A30-LOG-01): configuration changes, user
+ * administration, access reviews, backups — the SAT event type is the category's own.
+ */
+export function appendAdministrationEntry(tx: SqlExecutor, entry: Omit<NewEventLogEntry, "category" | "eventType">): Promise<{ id: number; hash: string }> {
+  return appendEventLog(tx, { ...entry, category: EVENT_CATEGORY.systemAdministration, eventType: EVENT_CATEGORY.systemAdministration });
 }

@@ -1,6 +1,16 @@
 import { expect, test } from "@playwright/test";
 import { logIn, csrfHeaders } from "./helpers";
 
+/** `YYYY-MM-DDTHH:MM:SS` in America/Mexico_City, for datetime-local inputs. */
+function mexicoCityLocal(ms: number): string {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat("en-CA", { timeZone: "America/Mexico_City", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23" })
+      .formatToParts(new Date(ms))
+      .map((p) => [p.type, p.value]),
+  );
+  return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}:${parts.second}`;
+}
+
 // A30-REC-07: an Operador registers a manual operation from /operaciones and sees it flagged "manual".
 test("A30-REC-07: operador registers a manual reception and sees it flagged manual; the Auditor Fiscal sees the flag but no form (403 on POST)", async ({ browser }, testInfo) => {
   const operador = await browser.newPage();
@@ -11,8 +21,9 @@ test("A30-REC-07: operador registers a manual reception and sees it flagged manu
 
   const form = operador.locator("section.operations-manual");
   await form.getByLabel("Tanque").selectOption("TQS-EDS-0003");
-  await form.getByLabel("Inicio").fill("2026-11-25T08:00:00");
-  await form.getByLabel("Fin").fill("2026-11-25T08:40:00");
+  // A recent time (the list shows the latest operations first), in the installation's zone.
+  await form.getByLabel("Inicio").fill(mexicoCityLocal(Date.now() - 80 * 60_000));
+  await form.getByLabel("Fin").fill(mexicoCityLocal(Date.now() - 40 * 60_000));
   await form.getByLabel("Volumen a 20 °C (L)").fill("1000");
   await form.getByLabel("RFC de la contraparte").fill("GPA200101NL1");
   await form.getByLabel("Medio de transporte").fill("TQS-ATQ-1234");

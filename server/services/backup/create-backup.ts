@@ -4,8 +4,7 @@ import { constants, createReadStream, existsSync, statSync } from "node:fs";
 import { copyFile, link, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { Database } from "../../../db/client";
-import { appendEventLog } from "../../../db/repositories/event-log";
-import { EVENT_CATEGORY } from "../../domain/event-log/index";
+import { appendAdministrationEntry } from "../../../db/repositories/event-log";
 
 /**
  * Database backup (A30-LOG-01 category 1 "respaldos de información"; A30-DIAG-01 backup age).
@@ -90,11 +89,9 @@ export async function createBackup(db: Database, options: BackupOptions): Promis
   const now = options.now ?? (() => new Date());
   const name = path.basename(file);
   const entry = await db.transaction((tx) =>
-    appendEventLog(tx, {
+    appendAdministrationEntry(tx, {
       time: now(),
       username: options.username ?? "sistema",
-      category: EVENT_CATEGORY.systemAdministration,
-      eventType: EVENT_CATEGORY.systemAdministration,
       description: `Respaldo de información: ${name} (${bytes} bytes, SHA-256 ${sha256})`.slice(0, 250),
       details: { event: "backup", file, bytes, sha256, engine: db.engine },
     }),

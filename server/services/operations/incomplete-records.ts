@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { Database, SqlExecutor } from "../../../db/client";
 import { clearAlarm, findOpenAlarmBySourceKey, raiseAlarm } from "../../../db/repositories/alarms";
-import { appendEventLog } from "../../../db/repositories/event-log";
+import { appendAdministrationEntry, appendEventLog } from "../../../db/repositories/event-log";
 import { listCurrentOperations, type OperationRow } from "../../../db/repositories/operations";
 import { ALARM_TYPE, ALARM_TYPE_INFO } from "../../domain/alarms/index";
 import { EVENT_CATEGORY } from "../../domain/event-log/index";
@@ -42,12 +42,10 @@ export async function saveIncompleteGraceHours(db: Database, hours: unknown, act
        on conflict (key) do update set value = excluded.value, updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
       [INCOMPLETE_GRACE_SETTING, JSON.stringify(value), now.toISOString(), actor.userId],
     );
-    await appendEventLog(tx, {
+    await appendAdministrationEntry(tx, {
       time: now,
       userId: actor.userId,
       username: actor.username,
-      category: EVENT_CATEGORY.systemAdministration,
-      eventType: EVENT_CATEGORY.systemAdministration,
       description: `Periodo de gracia de registros incompletos: ${before.hours} h → ${value} h (${actor.username})`,
       details: { setting: INCOMPLETE_GRACE_SETTING, before: before.hours, after: value },
     });

@@ -1,8 +1,7 @@
 import type { Database, SqlExecutor } from "../../../db/client";
-import { appendEventLog } from "../../../db/repositories/event-log";
+import { appendAdministrationEntry } from "../../../db/repositories/event-log";
 import { roleHasPermission } from "../../contracts/permissions";
 import type { RoleKey } from "../../contracts/roles";
-import { EVENT_CATEGORY } from "../../domain/event-log/index";
 import {
   SETTINGS,
   SETTING_SECTION_LABELS,
@@ -154,12 +153,10 @@ export async function changeSetting(
     if (summary.changes.length === 0) return fail(400, `${def.label}: el valor nuevo es igual al actual`);
     await writeSetting(tx, key, parsed.value, now, actor.id);
     const description = truncate(summary.description);
-    const entry = await appendEventLog(tx, {
+    const entry = await appendAdministrationEntry(tx, {
       time: now,
       userId: actor.id,
       username: actor.username,
-      category: EVENT_CATEGORY.systemAdministration,
-      eventType: EVENT_CATEGORY.systemAdministration,
       description,
       details: { kind: "cambio_configuracion", requirement: "A30-LOG-10", setting: key, before, after: parsed.value, changes: summary.changes },
     });
@@ -200,12 +197,10 @@ async function changeInstallationSetting(
     const local = new Intl.DateTimeFormat("es-MX", { timeZone: target.timeZone, dateStyle: "short", timeStyle: "short" }).format(change.firstCutAt);
     const summary = describeChange(key, before, after, inst.key);
     const description = truncate(`${summary.description}; aplica a partir del siguiente corte (${local}, ${target.timeZone})`);
-    const entry = await appendEventLog(tx, {
+    const entry = await appendAdministrationEntry(tx, {
       time: now,
       userId: actor.id,
       username: actor.username,
-      category: EVENT_CATEGORY.systemAdministration,
-      eventType: EVENT_CATEGORY.systemAdministration,
       description,
       installationId: Number(inst.id),
       details: {

@@ -1,7 +1,6 @@
 import type { Database, SqlExecutor } from "../../../db/client";
-import { appendEventLog } from "../../../db/repositories/event-log";
+import { appendAdministrationEntry } from "../../../db/repositories/event-log";
 import type { RoleKey } from "../../contracts/roles";
-import { EVENT_CATEGORY } from "../../domain/event-log/index";
 import {
   accessReviewMessage,
   accessReviewReport,
@@ -146,12 +145,10 @@ export async function completeAccessReview(
     const description =
       `Revisión de usuarios y privilegios: ${report.summary.total} cuentas revisadas (${report.summary.active} activas, ` +
       `${report.summary.inactiveOver90Days} inactivas > 90 días)`;
-    const entry = await appendEventLog(tx, {
+    const entry = await appendAdministrationEntry(tx, {
       time: now,
       userId: actor.id,
       username: actor.username,
-      category: EVENT_CATEGORY.systemAdministration,
-      eventType: EVENT_CATEGORY.systemAdministration,
       description: description.slice(0, 250),
       details: {
         kind: "revision_accesos",

@@ -1,7 +1,6 @@
 import type { Database, DatabaseTransaction, SqlExecutor } from "../../../db/client";
-import { appendEventLog } from "../../../db/repositories/event-log";
+import { appendAdministrationEntry } from "../../../db/repositories/event-log";
 import { ROLE_LABELS, type RoleKey } from "../../contracts/roles";
-import { EVENT_CATEGORY } from "../../domain/event-log/index";
 import { isPasswordReused, PASSWORD_REUSED, passwordChangeReason, type PasswordChangeReason } from "../../domain/security/index";
 import {
   changeOwnPasswordInputSchema,
@@ -157,12 +156,10 @@ export async function createUser(db: Database, actor: UserAdminActor, raw: Creat
   return db.transaction(async (tx) => {
     const id = await insertUserWithPassword(tx, { ...input, passwordHash: temporary.hash, createdBy: actor.id }, now);
     if (id === null) return fail(409, `El usuario «${input.username}» ya existe: elija otro nombre de usuario.`);
-    const entry = await appendEventLog(tx, {
+    const entry = await appendAdministrationEntry(tx, {
       time: now,
       userId: actor.id,
       username: actor.username,
-      category: EVENT_CATEGORY.systemAdministration,
-      eventType: EVENT_CATEGORY.systemAdministration,
       description: `Alta de usuario «${input.username}» con perfil ${ROLE_LABELS[input.role]}; contraseña temporal con cambio obligatorio al primer acceso`,
       details: { kind: "alta_usuario", requirement: "A30-ACC-04", userId: id, username: input.username, displayName: input.displayName, role: input.role, mustChangePassword: true },
     });
@@ -223,12 +220,10 @@ export async function updateUser(
         where id = $1`,
       [before.id, plan.next.displayName, plan.next.role, plan.next.active, plan.next.canViewSecurityLog, plan.roleChanged, now],
     );
-    const entry = await appendEventLog(tx, {
+    const entry = await appendAdministrationEntry(tx, {
       time: now,
       userId: actor.id,
       username: actor.username,
-      category: EVENT_CATEGORY.systemAdministration,
-      eventType: EVENT_CATEGORY.systemAdministration,
       description: plan.description,
       details: {
         kind: plan.roleChanged ? "cambio_perfil" : "actualizacion_usuario",
@@ -285,12 +280,10 @@ export async function resetPassword(db: Database, actor: UserAdminActor, userId:
     await tx.query("insert into password_history (user_id, password_hash, created_at) values ($1, $2, $3)", [userId, temporary.hash, now]);
     await tx.query("delete from login_throttles where username = $1", [target.username]);
     const sessionsEnded = await endUserSessionsInTransaction(tx, userId, "admin", now);
-    const entry = await appendEventLog(tx, {
+    const entry = await appendAdministrationEntry(tx, {
       time: now,
       userId: actor.id,
       username: actor.username,
-      category: EVENT_CATEGORY.systemAdministration,
-      eventType: EVENT_CATEGORY.systemAdministration,
       description: `Restablecimiento de contraseña del usuario «${target.username}»: contraseña temporal nueva con cambio obligatorio al siguiente acceso`,
       details: { kind: "restablecimiento_contrasena", requirement: "A30-ACC-05", userId, username: target.username, mustChangePassword: true, sessionsEnded },
     });
@@ -394,12 +387,10 @@ export async function changeOwnPassword(
     if (updated.length === 0) return fail(409, "Su contraseña cambió mientras tanto: vuelva a intentarlo con la contraseña actual.");
     await tx.query("insert into password_history (user_id, password_hash, created_at) values ($1, $2, $3)", [user.id, hash, now]);
     const otherSessionsEnded = await endUserSessionsInTransaction(tx, Number(user.id), "password_change", now, actor.sessionId ?? undefined);
-    const entry = await appendEventLog(tx, {
+    const entry = await appendAdministrationEntry(tx, {
       time: now,
       userId: Number(user.id),
       username: user.username,
-      category: EVENT_CATEGORY.systemAdministration,
-      eventType: EVENT_CATEGORY.systemAdministration,
       description: `Cambio de contraseña del usuario «${user.username}»`,
       details: { kind: "cambio_contrasena", requirement: "A30-SEC-05", cause: CHANGE_REASON_DETAIL[reason], otherSessionsEnded },
     });

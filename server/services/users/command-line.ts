@@ -1,7 +1,6 @@
 import type { Database } from "../../../db/client";
-import { appendEventLog } from "../../../db/repositories/event-log";
+import { appendAdministrationEntry } from "../../../db/repositories/event-log";
 import { ROLE_LABELS, type RoleKey } from "../../contracts/roles";
-import { EVENT_CATEGORY } from "../../domain/event-log/index";
 import { generateTemporaryPassword, hashPassword } from "../../platform/password-hash";
 import { readPasswordPolicy } from "../security/policy";
 import { recordSecurityEvent } from "../security/security-log";
@@ -37,12 +36,10 @@ export async function createUserFromCommandLine(
     if (Number(count?.n ?? 0) === 0 && input.role !== "administrador") return { ok: false, code: "bootstrap", error: BOOTSTRAP_ADMIN_REQUIRED };
     const id = await insertUserWithPassword(tx, { username, displayName: input.displayName, role: input.role, passwordHash, createdBy: null }, now);
     if (id === null) return { ok: false, code: "exists", error: `el usuario '${username}' ya existe` };
-    const entry = await appendEventLog(tx, {
+    const entry = await appendAdministrationEntry(tx, {
       time: now,
       userId: null,
       username: "sistema",
-      category: EVENT_CATEGORY.systemAdministration,
-      eventType: EVENT_CATEGORY.systemAdministration,
       description: `Alta de usuario (línea de comandos) «${username}» con perfil ${ROLE_LABELS[input.role]}; contraseña temporal con cambio obligatorio al primer acceso`,
       details: {
         kind: "alta_usuario",

@@ -90,4 +90,13 @@ describe.each(testEngines)("access review on %s (A30-SEC-04, 30.6.2 IV)", (engin
     expect(await completeAccessReview(t.db, supervisor, {}, ctx, at("2026-11-03T00:00:00Z"))).toMatchObject({ ok: false, status: 403 });
     expect(await completeAccessReview(t.db, admin, { notes: "x".repeat(2001) }, ctx, at("2026-11-03T00:00:00Z"))).toMatchObject({ ok: false, status: 400 });
   });
+
+  it("A30-SEC-15: notes holding SQL are just text, stored verbatim through parameters", async () => {
+    const notes = "'; DROP TABLE users; -- ' OR '1'='1";
+    const done = await completeAccessReview(t.db, admin, { notes }, ctx, at("2026-11-04T00:00:00Z"));
+    if (!done.ok) throw new Error(done.error);
+    const [stored] = await t.db.query<{ notes: string }>("select notes from access_reviews where id = $1", [done.value.review.id]);
+    expect(stored!.notes).toBe(notes);
+    expect(Number((await t.db.query<{ n: string }>("select count(*) as n from users"))[0]!.n)).toBe(3);
+  });
 });
