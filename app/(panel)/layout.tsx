@@ -8,6 +8,7 @@ import { endedSessionReason } from "../../server/http/authorize";
 import { getRuntime } from "../../server/http/runtime";
 import { activeAlarmSummary } from "../../server/services/alarms/views";
 import { accessReviewReminder } from "../../server/services/users/index";
+import { AccessReviewReminder } from "../_components/access-review-reminder";
 import { ActiveAlarmsBanner } from "../_components/active-alarms-banner";
 import { ReleaseFooter } from "../_components/release-footer";
 
@@ -76,11 +77,7 @@ export default async function PanelLayout({ children }: { children: ReactNode })
           </form>
         </div>
       </header>
-      {reviewReminder?.due ? (
-        <p className="review-reminder" role="status" data-testid="access-review-due">
-          {reviewReminder.message} <Link href="/usuarios/revision">Realizar la revisión</Link>
-        </p>
-      ) : null}
+      {reviewReminder?.due ? <AccessReviewReminder message={reviewReminder.message} /> : null}
       <main className="content">{children}</main>
       {/* A30-SEC-14: version and SHA-256 of the running program on every screen. */}
       <ReleaseFooter />

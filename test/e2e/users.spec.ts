@@ -79,12 +79,16 @@ test("A30-ACC-04/05, A30-SEC-05/07: register a user, print the responsiva, force
   await admin.goto("/usuarios/revision");
   await expect(admin.getByRole("heading", { name: "Revisión de usuarios y privilegios" })).toBeVisible();
   await expect(admin.getByTestId("access-review-table").locator('tr[data-user="capturista1"]')).toContainText("Supervisor");
-  // No review recorded yet on the demo: every screen reminds the Administrador; recording one clears it.
+  // No review recorded yet on the demo: the review page and every other screen remind the
+  // Administrador; recording one clears it.
   await expect(admin.getByTestId("access-review-due")).toContainText("Revisión de accesos vencida");
+  await admin.goto("/tablero");
+  await expect(admin.getByTestId("shell-access-review-due")).toContainText("Revisión de accesos vencida");
+  await admin.goto("/usuarios/revision");
   const recorded = admin.waitForResponse((r) => r.url().endsWith("/api/access-review") && r.request().method() === "POST");
   await admin.getByRole("button", { name: "Registrar revisión" }).click();
   expect((await recorded).status()).toBe(201);
   await admin.goto("/tablero");
-  await expect(admin.getByTestId("access-review-due")).toHaveCount(0);
+  await expect(admin.getByTestId("shell-access-review-due")).toHaveCount(0);
   await admin.context().close();
 });
