@@ -1,4 +1,5 @@
 import type { SqlExecutor } from "../../../db/client";
+import { macAddressOf } from "../../platform/mac-address";
 
 /**
  * Security log writer (A30-SEC-10, Anexo 30 30.6.2 VII): separate from the bitácora and
@@ -43,7 +44,6 @@ export interface SecurityLogEntry {
   detail?: Record<string, unknown> | null;
 }
 
-export const MAC_NOT_AVAILABLE = "no disponible";
 
 /** A client address PostgreSQL's inet accepts, or null (never a reason to lose the entry). */
 export function normaliseIp(ip: string | null | undefined): string | null {
@@ -66,7 +66,7 @@ export async function recordSecurityEvent(db: SqlExecutor, entry: SecurityLogEnt
       entry.userId ?? null,
       normaliseIp(entry.ip),
       entry.userAgent ? entry.userAgent.slice(0, 300) : null,
-      entry.macAddress || MAC_NOT_AVAILABLE,
+      entry.macAddress || macAddressOf(normaliseIp(entry.ip)),
       entry.event,
       entry.outcome,
       entry.detail ? JSON.stringify(entry.detail) : null,
