@@ -1,0 +1,3 @@
+export * from "./crude";
+export * from "./fuels";
+export * from "./dictamen";
