@@ -19,6 +19,7 @@ import { bitacoraVerifyCommand } from "./bitacora";
 import { backupCommand } from "./backup";
 import { vcfCommand } from "./vcf-command";
 import { secretsEncryptCommand } from "./secrets";
+import { cfdiParseCommand } from "./cfdi";
 
 export interface Command {
   /** Words after `aforo`, e.g. "users create". */
@@ -254,13 +255,8 @@ export const COMMANDS: Command[] = [
     options: {},
     availableIn: "issue #6 (datos fiscales y reportes SAT)",
   },
-  {
-    name: "cfdi parse",
-    summary: "Lee un CFDI 3.3/4.0 y muestra sus datos",
-    usage: "aforo cfdi parse ARCHIVO.xml",
-    options: {},
-    availableIn: "issue #6 (datos fiscales y reportes SAT)",
-  },
+  // A30-CFDI: safe parse + offline verification of a CFDI 3.3/4.0 (issue #6 items 1–2).
+  cfdiParseCommand,
   bitacoraVerifyCommand,
   backupCommand,
   // A30-SEC-16: secrets at rest (collector passwords).
