@@ -14,6 +14,7 @@ import { DEMO_SITE } from "./contracts/demo-site";
 import { createFrontLayer } from "./http/front";
 import { registerRuntime, unregisterRuntime, type AforoRuntime } from "./http/runtime";
 import { expireIdleSessions } from "./services/security/sessions";
+import { refreshCertificateStatuses } from "./services/csd/index";
 import { startScheduler, type Job } from "./jobs/scheduler";
 import { systemClock, type Clock } from "./platform/clock";
 import type { Logger } from "./platform/logger";
@@ -162,6 +163,13 @@ export async function startServer(config: Config, logger: Logger, clock: Clock =
       // also makes the cuts missed while the server was down ("corte diferido").
       { name: "corte diario de inventario", everyMs: 60_000, runAtStart: true, run: (now) => runDueCuts(db, now) },
     ];
+    // A30-CSD-03/05: stored CSDs whose validity ended become Inactivo «caducado», unusable ones Erróneo.
+    jobs.push({
+      name: "vigencia de certificados CSD",
+      everyMs: 3_600_000,
+      runAtStart: true,
+      run: async (now) => void (await refreshCertificateStatuses(db, now, secrets.encryptionKeyHex)),
+    });
     // Issue #4: receptions and sales detected from tank readings and hose totalizers (A30-REC-01).
     jobs.push(operationDetectionJob(db, { logger: logger.child({ subsystem: "operations" }) }));
     if (!capabilities.continuousAggregates) {

@@ -55,6 +55,7 @@ export default async function PanelLayout({ children }: { children: ReactNode })
           {/* A30-ACC-06: only profiles that may configure (Administrador, Supervisor) see the link. */}
           {may("configure") ? <Link href="/configuracion">Configuración</Link> : null}
           {may("manageUsers") ? <Link href="/usuarios">Usuarios</Link> : null}
+          {may("manageCertificates") ? <Link href="/certificados">Certificados</Link> : null}
           {/* Not prefetched: each view of the security log is itself logged (A30-SEC-10). */}
           {may("viewSecurityLog") ? (
             <Link href="/seguridad" prefetch={false}>

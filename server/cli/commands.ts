@@ -20,6 +20,7 @@ import { backupCommand } from "./backup";
 import { vcfCommand } from "./vcf-command";
 import { secretsEncryptCommand } from "./secrets";
 import { cfdiParseCommand } from "./cfdi";
+import { reportVerifyCommand } from "./report-verify";
 
 export interface Command {
   /** Words after `aforo`, e.g. "users create". */
@@ -257,6 +258,8 @@ export const COMMANDS: Command[] = [
   },
   // A30-CFDI: safe parse + offline verification of a CFDI 3.3/4.0 (issue #6 items 1–2).
   cfdiParseCommand,
+  // Issue #6 item 10: detached CMS signature of a report package, checked against the CSD.
+  reportVerifyCommand,
   bitacoraVerifyCommand,
   backupCommand,
   // A30-SEC-16: secrets at rest (collector passwords).

@@ -95,3 +95,41 @@ function canonicalBase64url(part: string, bytes: number | null): Buffer {
   }
   return decoded;
 }
+
+/**
+ * The same AES-256-GCM under AFORO_ENCRYPTION_KEY, for tables that keep the parts in separate
+ * bytea columns (csd_certificates: encrypted_private_key / private_key_iv / private_key_tag, and
+ * the password's three columns; A30-CSD-04). A fresh 12-byte IV per call; `aad` binds the value to
+ * its row and column so a ciphertext copied elsewhere does not open.
+ */
+export interface SealedSecretParts {
+  ciphertext: Buffer;
+  iv: Buffer;
+  tag: Buffer;
+}
+
+export function sealSecretParts(plain: string | Buffer, keyHex: string, aad?: string | Buffer): SealedSecretParts {
+  const key = parseEncryptionKey(keyHex);
+  const iv = randomBytes(IV_BYTES);
+  const cipher = createCipheriv("aes-256-gcm", key, iv, { authTagLength: TAG_BYTES });
+  if (aad !== undefined) cipher.setAAD(toBuffer(aad));
+  const ciphertext = Buffer.concat([cipher.update(toBuffer(plain)), cipher.final()]);
+  return { ciphertext, iv, tag: cipher.getAuthTag() };
+}
+
+export function openSecretParts(parts: SealedSecretParts, keyHex: string, aad?: string | Buffer): Buffer {
+  const key = parseEncryptionKey(keyHex);
+  const iv = Buffer.from(parts.iv);
+  const tag = Buffer.from(parts.tag);
+  if (iv.length !== IV_BYTES || tag.length !== TAG_BYTES) {
+    throw new SecretBoxError("format", "secreto cifrado con formato desconocido: el IV debe tener 12 bytes y la etiqueta 16 (AES-256-GCM)");
+  }
+  try {
+    const decipher = createDecipheriv("aes-256-gcm", key, iv, { authTagLength: TAG_BYTES });
+    decipher.setAuthTag(tag);
+    if (aad !== undefined) decipher.setAAD(toBuffer(aad));
+    return Buffer.concat([decipher.update(Buffer.from(parts.ciphertext)), decipher.final()]);
+  } catch {
+    throw new SecretBoxError("auth", "no se pudo descifrar el secreto: la clave AFORO_ENCRYPTION_KEY no es la que lo cifró o el texto cifrado fue alterado (AES-256-GCM)");
+  }
+}

@@ -22,6 +22,7 @@ export const SECURITY_EVENTS = {
   access_denied: "Acceso denegado",
   log_view: "Consulta de bitácora de seguridad",
   user_admin: "Administración de usuarios",
+  csd_admin: "Administración de certificados (CSD)",
   csrf_rejected: "Solicitud sin token CSRF",
   rate_limited: "Límite de solicitudes excedido",
   request_rejected: "Solicitud rechazada",

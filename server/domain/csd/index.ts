@@ -1,0 +1,4 @@
+export * from "./certificate";
+export * from "./cms";
+export * from "./status";
+export * from "./validate";
