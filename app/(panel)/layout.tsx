@@ -51,6 +51,8 @@ export default async function PanelLayout({ children }: { children: ReactNode })
           <Link href="/alarmas" prefetch={false}>
             Alarmas
           </Link>
+          <Link href="/pedimentos">Pedimentos</Link>
+          <Link href="/calidad">Calidad</Link>
           <Link href="/diagnostico">Diagnóstico</Link>
           {/* A30-ACC-06: only profiles that may configure (Administrador, Supervisor) see the link. */}
           {may("configure") ? <Link href="/configuracion">Configuración</Link> : null}

@@ -44,6 +44,20 @@ export const ROUTE_POLICY: Record<string, RoutePolicy> = {
   "POST /api/access-review": "manageUsers",
   "GET /api/security-log": "viewSecurityLog",
   "GET /api/security-log/export": "viewSecurityLog",
+  // Issue #6 items 4–5: pedimentos (A30-PED-02…07), dictámenes and lot quality data (A30-TYP-01…10, A32-01…12);
+  // capture is "Captura de CFDI, pedimentos, dictámenes" (captureFiscalData: Administrador, Supervisor).
+  "GET /api/pedimentos": "view",
+  "POST /api/pedimentos": "captureFiscalData",
+  "POST /api/pedimentos/:id/correct": "captureFiscalData",
+  "POST /api/pedimentos/:id/links": "captureFiscalData",
+  "GET /api/dictamenes": "view",
+  "POST /api/dictamenes": "captureFiscalData",
+  "POST /api/dictamenes/import": "captureFiscalData",
+  "POST /api/lots/:id/links": "captureFiscalData",
+  // Issue #6 item 6: CSD certificates (A30-CSD-01…04). A30-ACC-03 "Manage CSD certificates" is
+  // Administrador only, reading the list included (subjects, serials, validity of the seal keys).
+  "GET /api/certificates": "manageCertificates",
+  "POST /api/certificates": "manageCertificates",
 };
 
 /**

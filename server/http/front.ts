@@ -39,7 +39,8 @@ export interface FrontLimits {
 export const DEFAULT_FRONT_LIMITS: FrontLimits = {
   loginPerMinute: 60,
   apiPerMinute: 1200,
-  maxBodyBytes: { default: 1024 * 1024, "/api/auth/": 16 * 1024 },
+  // A dictamen file (≤ 512 KiB) travels escaped inside JSON, so its import route gets more room.
+  maxBodyBytes: { default: 1024 * 1024, "/api/auth/": 16 * 1024, "/api/dictamenes/import": 2 * 1024 * 1024 },
 };
 
 const MUTATING = new Set(["POST", "PUT", "PATCH", "DELETE"]);

@@ -1,5 +1,6 @@
 import { expect, test, type APIRequestContext } from "@playwright/test";
 import { ROUTE_POLICY } from "../../server/contracts/route-policy";
+import { DEFAULT_FRONT_LIMITS } from "../../server/http/front";
 import { apiLogIn, concreteUrl, csrfHeaders, DEMO_PASSWORDS } from "./helpers";
 
 // Issue #5 "attack tests" / A30-SEC-15 acceptance, against the real server as an Administrador
@@ -33,6 +34,13 @@ const BODY_FIELDS: Record<string, string[]> = {
   "POST /api/users/:id/reset-password": ["reason"],
   "POST /api/account/password": ["currentPassword", "newPassword", "confirmation"],
   "POST /api/access-review": ["notes"],
+  // Issue #6 items 4–5: pedimentos, dictámenes, lot links.
+  "POST /api/pedimentos": ["installationKey", "number", "date", "entryPoint", "originCountry", "transportMeansIn", "incoterm", "tariffFraction", "productKey", "volume", "lotKey"],
+  "POST /api/pedimentos/:id/correct": ["number", "incoterm", "volume", "reason"],
+  "POST /api/pedimentos/:id/links": ["action", "operationId", "volume"],
+  "POST /api/dictamenes": ["installationKey", "laboratoryRfc", "laboratoryName", "folio", "issueDate", "samplingDate", "testDate", "resultsDate", "lotNumber", "productKey", "octaneIndex"],
+  "POST /api/dictamenes/import": ["fileName", "content", "installationKey"],
+  "POST /api/lots/:id/links": ["operationIds", "reason"],
 };
 const QUERY_PARAMS: Record<string, string[]> = {
   "GET /api/bitacora": ["q", "category", "from", "to", "user"],
@@ -43,6 +51,8 @@ const QUERY_PARAMS: Record<string, string[]> = {
   "GET /api/security-log": ["username", "event", "outcome", "ip", "from", "to", "page", "pageSize"],
   "GET /api/security-log/export": ["format", "username", "from"],
   "GET /api/users": ["q"],
+  "GET /api/pedimentos": ["installation", "limit"],
+  "GET /api/dictamenes": ["view", "installation", "type", "limit"],
 };
 
 /**
@@ -131,10 +141,16 @@ test.describe("attack tests (A30-SEC-15)", () => {
 
   test("an oversized body is refused with 413 on every mutating route", async () => {
     const headers = { ...(await csrfHeaders(admin)), "content-type": "application/json" };
-    const huge = JSON.stringify({ description: "x".repeat(2 * 1024 * 1024) });
     for (const key of mutating) {
       const [method, pattern] = key.split(" ") as [string, string];
-      const response = await admin.fetch(concreteUrl(pattern), { method, headers, data: huge });
+      const url = concreteUrl(pattern);
+      // One KiB over the front layer's limit for this path (routes with uploads allow more).
+      const limit = Object.entries(DEFAULT_FRONT_LIMITS.maxBodyBytes).reduce(
+        (best, [prefix, bytes]) => (prefix !== "default" && url.startsWith(prefix) && prefix.length > best.prefix.length ? { prefix, bytes } : best),
+        { prefix: "", bytes: DEFAULT_FRONT_LIMITS.maxBodyBytes.default },
+      ).bytes;
+      const huge = JSON.stringify({ description: "x".repeat(limit + 1024) });
+      const response = await admin.fetch(url, { method, headers, data: huge });
       expect(response.status(), key).toBe(413);
     }
   });
