@@ -21,6 +21,7 @@ import { vcfCommand } from "./vcf-command";
 import { secretsEncryptCommand } from "./secrets";
 import { cfdiParseCommand } from "./cfdi";
 import { reportVerifyCommand } from "./report-verify";
+import { reportDailyCommand } from "./report";
 
 export interface Command {
   /** Words after `aforo`, e.g. "users create". */
@@ -242,13 +243,8 @@ export const COMMANDS: Command[] = [
   },
   vcfCommand,
   reconcileCommand,
-  {
-    name: "report daily",
-    summary: "Genera el reporte diario SAT (JSON)",
-    usage: "aforo report daily --installation CLAVE --date AAAA-MM-DD [--out ARCHIVO]",
-    options: {},
-    availableIn: "issue #6 (datos fiscales y reportes SAT)",
-  },
+  // Issue #6 item 7: the SAT daily report from the stored records (valid against Diario.schema.json).
+  reportDailyCommand,
   {
     name: "report monthly",
     summary: "Genera el reporte mensual SAT (JSON)",

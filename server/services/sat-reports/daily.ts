@@ -1,0 +1,591 @@
+/**
+ * The SAT daily report of one installation and report date from the stored records only
+ * (A30-RPT-01; issue #6 item 7): gathers a snapshot with parameterised SQL — the current version of
+ * each tank's daily cut (inventory_cuts), the current versions of the operations of the cut period
+ * (rows nobody supersedes), their CFDI links, the equipment catalogue and the bitácora entries of
+ * the period, and the product composition of the latest dictamen — builds the Diario JSON with the pure builder and validates it with
+ * `assertValidReport` (A30-RPT-04). An invalid report is never returned: DailyReportError carries
+ * every failing path.
+ *
+ * Period: the cut period of the report date (inventory_cuts.period_start … cut_at), operations by
+ * `end_at` in [period_start, cut_at) like the daily cut service; bitácora entries by `time` in the
+ * same interval, of the installation or of no installation (system-wide entries).
+ */
+import { randomUUID } from "node:crypto";
+import type { Database, SqlExecutor } from "../../../db/client";
+import { appendEventLog } from "../../../db/repositories/event-log";
+import { EVENT_CATEGORY } from "../../domain/event-log/index";
+import {
+  DailyReportBuildError,
+  buildDailyReport,
+  localDateTime,
+  type DailyReportSnapshot,
+  type DailySnapshotCfdi,
+  type DailySnapshotMeter,
+  type DailySnapshotOperation,
+  type SatCharacter,
+  type SatVolumeUnit,
+} from "../../domain/sat-report/daily-builder";
+import { reportFileName, type ReportTypeCode } from "../../domain/sat-report/file-name";
+import { packageReport, type ReportPackage } from "../../domain/sat-report/package";
+import { assertValidReport } from "../../domain/sat-report/report-rules";
+import type { ReportValidationError } from "../../domain/sat-report/schema-loader";
+import { AFORO_VERSION } from "../../platform/version";
+
+export type DailyReportErrorCode = "installation_not_found" | "no_cut" | "build_failed" | "invalid_report";
+
+export class DailyReportError extends Error {
+  constructor(
+    readonly code: DailyReportErrorCode,
+    message: string,
+    /** Failing paths (invalid_report) or the data problems found (build_failed). */
+    readonly errors: ReportValidationError[] = [],
+  ) {
+    super(message);
+    this.name = "DailyReportError";
+  }
+}
+
+export interface DailyReportResult {
+  installationId: number;
+  installationKey: string;
+  installationType: string;
+  /** IANA zone of the installation (report times, ZIP entry time). */
+  timeZone: string;
+  reportDate: string;
+  periodStart: Date;
+  cutAt: Date;
+  /** RFCs for the SAT file name. */
+  taxpayerRfc: string;
+  providerRfc: string;
+  /** The Diario JSON (valid against the schema and Aforo's rules). */
+  report: Record<string, unknown>;
+}
+
+/** SAT `Version` (^[0-9]+\.[0-9]+$): major.minor of the product version. */
+export function satSoftwareVersion(version: string = AFORO_VERSION): string {
+  const m = /^(\d+)\.(\d+)/.exec(version);
+  return m ? `${m[1]}.${m[2]}` : "1.0";
+}
+
+const num = (v: unknown): number => Number(v);
+const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+const date = (v: unknown): Date => (v instanceof Date ? v : new Date(String(v)));
+const dateOrNull = (v: unknown): Date | null => (v === null || v === undefined ? null : date(v));
+
+interface InstallationRow {
+  id: number;
+  key: string;
+  description: string;
+  type: string;
+  permit_modality: string | null;
+  permit_number: string | null;
+  contract_or_assignment_number: string | null;
+  natural_gas_storage_installation: string | null;
+  latitude: number | null;
+  longitude: number | null;
+  time_zone: string;
+  rfc: string;
+  legal_representative_rfc: string | null;
+  provider_rfcs: string[] | null;
+  character: SatCharacter;
+  tp_permit_modality: string | null;
+  tp_permit_number: string | null;
+  tp_contract: string | null;
+}
+
+/** Gathers the snapshot of the stored records (no validation). */
+export async function loadDailyReportSnapshot(
+  db: SqlExecutor,
+  installationKey: string,
+  reportDate: string,
+): Promise<{ snapshot: DailyReportSnapshot; installationId: number; periodStart: Date }> {
+  const [inst] = await db.query<InstallationRow>(
+    `select i.id, i.key, i.description, i.type, i.permit_modality, i.permit_number, i.contract_or_assignment_number,
+            i.natural_gas_storage_installation, i.latitude, i.longitude, i.time_zone,
+            t.rfc, t.legal_representative_rfc, t.provider_rfcs, t.character,
+            t.permit_modality as tp_permit_modality, t.permit_number as tp_permit_number, t.contract_or_assignment_number as tp_contract
+       from installations i join taxpayers t on t.id = i.taxpayer_id
+      where i.key = $1`,
+    [installationKey],
+  );
+  if (!inst) throw new DailyReportError("installation_not_found", `No existe la instalación ${installationKey}`);
+
+  const cuts = await db.query<{
+    tank_id: number;
+    period_start: unknown;
+    cut_at: unknown;
+    opening_volume: string;
+    opening_measured_at: unknown;
+    receptions_volume: string;
+    deliveries_volume: string;
+    book_volume: string;
+  }>(
+    `select c.tank_id, c.period_start, c.cut_at, c.opening_volume, c.opening_measured_at, c.receptions_volume,
+            c.deliveries_volume, c.book_volume
+       from inventory_cuts c
+      where c.installation_id = $1 and c.report_date = $2::date
+        and not exists (select 1 from inventory_cuts s where s.supersedes_id = c.id)
+      order by c.tank_id, c.measurement_system_id nulls last, c.id`,
+    [inst.id, reportDate],
+  );
+  if (cuts.length === 0) {
+    throw new DailyReportError("no_cut", `No hay corte diario de ${installationKey} para el ${reportDate}; el reporte diario se genera a partir del corte`);
+  }
+  const cutByTank = new Map<number, (typeof cuts)[number]>();
+  for (const c of cuts) if (!cutByTank.has(c.tank_id)) cutByTank.set(c.tank_id, c);
+  const periodStart = new Date(Math.min(...cuts.map((c) => date(c.period_start).getTime())));
+  const cutAt = new Date(Math.max(...cuts.map((c) => date(c.cut_at).getTime())));
+
+  const products = await db.query<{
+    product_key: string;
+    sub_product_key: string | null;
+    unit: SatVolumeUnit;
+    brand: string | null;
+    marker: string | null;
+    marker_concentration: string | null;
+    other_description: string | null;
+  }>(
+    `select ip.product_key, ip.sub_product_key, p.unit, ip.brand, ip.marker, ip.marker_concentration, ip.other_description
+       from installation_products ip join products p on p.key = ip.product_key
+      where ip.installation_id = $1
+      order by ip.product_key, ip.sub_product_key`,
+    [inst.id],
+  );
+
+  // Product composition (A30-TYP): the latest current dictamen of the installation issued up to the report date.
+  const quality = await db.query<{ product_key: string; sub_product_key: string | null; octane_index: string | null; non_fossil_pct: string | null }>(
+    `select distinct on (d.product_key, d.sub_product_key) d.product_key, d.sub_product_key, d.octane_index, d.non_fossil_pct
+       from dictamenes d
+      where d.installation_id = $1 and d.issue_date <= $2::date
+        and not exists (select 1 from dictamenes s where s.supersedes_id = d.id)
+      order by d.product_key, d.sub_product_key, d.issue_date desc, d.id desc`,
+    [inst.id, reportDate],
+  );
+  const qualityOf = (productKey: string, subProductKey: string | null) =>
+    quality.find((q) => q.product_key === productKey && q.sub_product_key === subProductKey);
+
+  const meters = await db.query<{
+    key: string;
+    element_type: string;
+    tank_id: number | null;
+    duct_id: number | null;
+    dispenser_id: number | null;
+    hose_id: number | null;
+    description: string;
+    valid_until: string;
+    uncertainty_pct: string;
+  }>(
+    `select key, element_type, tank_id, duct_id, dispenser_id, hose_id, description,
+            to_char(calibration_valid_until, 'YYYY-MM-DD') as valid_until, uncertainty_pct
+       from measurement_systems where installation_id = $1 order by key`,
+    [inst.id],
+  );
+  const meter = (m: (typeof meters)[number]): DailySnapshotMeter => ({
+    key: m.key,
+    description: m.description,
+    calibrationValidUntil: m.valid_until,
+    uncertaintyPct: num(m.uncertainty_pct),
+  });
+
+  const tanks = await db.query<{
+    id: number;
+    key: string;
+    description: string;
+    product_key: string;
+    sub_product_key: string | null;
+    capacity_total_l: string;
+    capacity_operating_l: string;
+    capacity_useful_l: string;
+    capacity_fondaje_l: string | null;
+    capacity_gas_talon_l: string | null;
+    minimum_operating_volume_l: string;
+    valid_until: string | null;
+    status: "O" | "F";
+  }>(
+    `select id, key, description, product_key, sub_product_key, capacity_total_l, capacity_operating_l, capacity_useful_l,
+            capacity_fondaje_l, capacity_gas_talon_l, minimum_operating_volume_l,
+            to_char(calibration_valid_until, 'YYYY-MM-DD') as valid_until, status
+       from tanks where installation_id = $1 order by key`,
+    [inst.id],
+  );
+
+  const ducts = await db.query<{
+    id: number;
+    key: string;
+    description: string;
+    diameter_in: string;
+    gas_talon_capacity_m3: string | null;
+    direction: "inlet" | "outlet" | "transport" | "distribution";
+    product_key: string | null;
+  }>(
+    `select id, key, description, diameter_in, gas_talon_capacity_m3, direction, product_key
+       from ducts where installation_id = $1 order by key`,
+    [inst.id],
+  );
+
+  const dispensers = await db.query<{ id: number; key: string }>(
+    `select id, key from dispensers where installation_id = $1 order by key`,
+    [inst.id],
+  );
+  const hoses = await db.query<{ id: number; dispenser_id: number; key: string; product_key: string; sub_product_key: string | null; tank_id: number }>(
+    `select h.id, h.dispenser_id, h.key, h.product_key, h.sub_product_key, h.tank_id
+       from hoses h join dispensers d on d.id = h.dispenser_id
+      where d.installation_id = $1 order by h.key`,
+    [inst.id],
+  );
+  const [wells] = await db.query<{ n: number }>(`select count(*)::int as n from wells where installation_id = $1`, [inst.id]);
+
+  const operations = await db.query<{
+    id: number;
+    number: number;
+    type: "reception" | "delivery";
+    sat_record_type: string;
+    element_type: DailySnapshotOperation["elementType"];
+    tank_id: number | null;
+    duct_id: number | null;
+    dispenser_id: number | null;
+    hose_id: number | null;
+    product_key: string;
+    sub_product_key: string | null;
+    start_at: unknown;
+    end_at: unknown;
+    element_volume_before: string | null;
+    element_volume_after: string | null;
+    net_volume: string;
+    temperature_c: string | null;
+    pressure_abs_kpa: string | null;
+    reference_pressure_kpa: string;
+    counterparty_rfc: string | null;
+    counterparty_name: string | null;
+    counterparty_permit: string | null;
+    totalizer_after: string | null;
+    amount_mxn: string | null;
+    clarification: string | null;
+  }>(
+    `select o.id, o.number, o.type, o.sat_record_type, o.element_type, o.tank_id, o.duct_id, o.dispenser_id, o.hose_id,
+            o.product_key, o.sub_product_key, o.start_at, o.end_at, o.element_volume_before, o.element_volume_after,
+            o.net_volume, o.temperature_c, o.pressure_abs_kpa, o.reference_pressure_kpa, o.counterparty_rfc,
+            o.counterparty_name, o.counterparty_permit, o.totalizer_after, o.amount_mxn, o.clarification
+       from operations o
+      where o.installation_id = $1 and o.end_at >= $2 and o.end_at < $3
+        and not exists (select 1 from operations s where s.supersedes_id = o.id)
+      order by o.end_at, o.number`,
+    [inst.id, periodStart, cutAt],
+  );
+
+  // CFDI links may point at any version of an operation: attach them by the record number.
+  const links = await db.query<{
+    number: number;
+    uuid: string;
+    type: string;
+    issued_at: unknown;
+    total: string;
+    volume_linked: string;
+    unit: SatVolumeUnit;
+    unit_price: string | null;
+  }>(
+    `select o.number, c.uuid, c.type, c.issued_at, c.total, l.volume_linked, l.unit,
+            (select cc.unit_price from cfdi_concepts cc where cc.cfdi_id = c.id and cc.volume is not null order by cc.position limit 1) as unit_price
+       from cfdi_operation_links l
+       join cfdi c on c.id = l.cfdi_id
+       join operations o on o.id = l.operation_id
+      where o.installation_id = $1 and o.end_at >= $2 and o.end_at < $3
+        and l.unlinked_at is null and c.status <> 'cancelado'
+      order by o.number, c.issued_at, c.uuid`,
+    [inst.id, periodStart, cutAt],
+  );
+  const cfdisByNumber = new Map<number, DailySnapshotCfdi[]>();
+  for (const l of links) {
+    const list = cfdisByNumber.get(num(l.number)) ?? [];
+    if (list.some((c) => c.uuid === l.uuid)) continue;
+    list.push({
+      uuid: l.uuid,
+      type: l.type,
+      issuedAt: date(l.issued_at),
+      total: num(l.total),
+      unitPrice: numOrNull(l.unit_price),
+      volumeLinked: num(l.volume_linked),
+      unit: l.unit,
+    });
+    cfdisByNumber.set(num(l.number), list);
+  }
+
+  const events = await db.query<{ id: number; time: unknown; username: string; event_type: number; description: string; component: string | null }>(
+    `select id, time, username, event_type, description, component
+       from event_log
+      where (installation_id = $1 or installation_id is null) and time >= $2 and time < $3
+      order by id`,
+    [inst.id, periodStart, cutAt],
+  );
+
+  const snapshot: DailyReportSnapshot = {
+    softwareVersion: satSoftwareVersion(),
+    taxpayer: {
+      rfc: inst.rfc,
+      legalRepresentativeRfc: inst.legal_representative_rfc,
+      providerRfcs: inst.provider_rfcs ?? [],
+      character: inst.character,
+      permitModality: inst.tp_permit_modality,
+      permitNumber: inst.tp_permit_number,
+      contractOrAssignmentNumber: inst.tp_contract,
+    },
+    installation: {
+      key: inst.key,
+      description: inst.description,
+      type: inst.type,
+      permitModality: inst.permit_modality,
+      permitNumber: inst.permit_number,
+      contractOrAssignmentNumber: inst.contract_or_assignment_number,
+      naturalGasStorageInstallation: inst.natural_gas_storage_installation,
+      latitude: numOrNull(inst.latitude),
+      longitude: numOrNull(inst.longitude),
+      timeZone: inst.time_zone,
+      wellCount: wells?.n ?? 0,
+    },
+    reportDate,
+    cutAt,
+    products: products.map((p) => ({
+      productKey: p.product_key,
+      subProductKey: p.sub_product_key,
+      unit: p.unit,
+      brand: p.brand,
+      marker: p.marker,
+      markerConcentration: numOrNull(p.marker_concentration),
+      otherDescription: p.other_description,
+      octane: numOrNull(qualityOf(p.product_key, p.sub_product_key)?.octane_index),
+      nonFossilPct: numOrNull(qualityOf(p.product_key, p.sub_product_key)?.non_fossil_pct),
+    })),
+    tanks: tanks.map((t) => {
+      const c = cutByTank.get(t.id);
+      return {
+        id: t.id,
+        key: t.key,
+        description: t.description,
+        productKey: t.product_key,
+        subProductKey: t.sub_product_key,
+        capacityTotal: num(t.capacity_total_l),
+        capacityOperating: num(t.capacity_operating_l),
+        capacityUseful: num(t.capacity_useful_l),
+        capacityFondaje: numOrNull(t.capacity_fondaje_l),
+        capacityGasTalon: numOrNull(t.capacity_gas_talon_l),
+        minimumOperatingVolume: num(t.minimum_operating_volume_l),
+        calibrationValidUntil: t.valid_until,
+        status: t.status,
+        meters: meters.filter((m) => m.tank_id === t.id).map(meter),
+        cut: c
+          ? {
+              periodStart: date(c.period_start),
+              cutAt: date(c.cut_at),
+              openingVolume: num(c.opening_volume),
+              openingMeasuredAt: dateOrNull(c.opening_measured_at),
+              receptionsVolume: num(c.receptions_volume),
+              deliveriesVolume: num(c.deliveries_volume),
+              bookVolume: num(c.book_volume),
+            }
+          : null,
+      };
+    }),
+    ducts: ducts.map((d) => ({
+      id: d.id,
+      key: d.key,
+      description: d.description,
+      diameterIn: num(d.diameter_in),
+      gasTalonCapacityM3: numOrNull(d.gas_talon_capacity_m3),
+      direction: d.direction,
+      productKey: d.product_key,
+      meters: meters.filter((m) => m.duct_id === d.id).map(meter),
+    })),
+    dispensers: dispensers.map((d) => {
+      const own = hoses.filter((h) => h.dispenser_id === d.id);
+      const ownHoseIds = new Set(own.map((h) => h.id));
+      return {
+        id: d.id,
+        key: d.key,
+        meters: meters.filter((m) => m.dispenser_id === d.id || (m.hose_id !== null && ownHoseIds.has(m.hose_id))).map(meter),
+        hoses: own.map((h) => ({ id: h.id, key: h.key, productKey: h.product_key, subProductKey: h.sub_product_key, tankId: h.tank_id })),
+      };
+    }),
+    operations: operations.map((o) => ({
+      id: num(o.id),
+      number: num(o.number),
+      type: o.type,
+      satRecordType: o.sat_record_type,
+      elementType: o.element_type,
+      tankId: o.tank_id,
+      ductId: o.duct_id,
+      dispenserId: o.dispenser_id,
+      hoseId: o.hose_id,
+      productKey: o.product_key,
+      subProductKey: o.sub_product_key,
+      startAt: date(o.start_at),
+      endAt: date(o.end_at),
+      elementVolumeBefore: numOrNull(o.element_volume_before),
+      elementVolumeAfter: numOrNull(o.element_volume_after),
+      netVolume: num(o.net_volume),
+      temperatureC: numOrNull(o.temperature_c),
+      pressureAbsKpa: numOrNull(o.pressure_abs_kpa),
+      referencePressureKpa: num(o.reference_pressure_kpa),
+      counterpartyRfc: o.counterparty_rfc,
+      counterpartyName: o.counterparty_name,
+      counterpartyPermit: o.counterparty_permit,
+      totalizerAfter: numOrNull(o.totalizer_after),
+      amountMxn: numOrNull(o.amount_mxn),
+      clarification: o.clarification,
+      cfdis: cfdisByNumber.get(num(o.number)) ?? [],
+    })),
+    bitacora: events.map((e) => ({
+      number: num(e.id),
+      time: date(e.time),
+      username: e.username,
+      eventType: num(e.event_type),
+      description: e.description,
+      component: e.component,
+    })),
+  };
+  return { snapshot, installationId: inst.id, periodStart };
+}
+
+/**
+ * Builds and validates the daily report (A30-RPT-01, A30-RPT-04). Throws DailyReportError:
+ * installation_not_found, no_cut, build_failed (data the report cannot express) or
+ * invalid_report (every failing path) — an invalid report is never returned.
+ */
+export async function buildDailyReportFromDatabase(db: SqlExecutor, installationKey: string, reportDate: string): Promise<DailyReportResult> {
+  const { snapshot, installationId, periodStart } = await loadDailyReportSnapshot(db, installationKey, reportDate);
+  let report: Record<string, unknown>;
+  try {
+    report = buildDailyReport(snapshot);
+  } catch (error) {
+    if (error instanceof DailyReportBuildError) {
+      throw new DailyReportError(
+        "build_failed",
+        error.message,
+        error.issues.map((message) => ({ path: "", message, rule: "datos" })),
+      );
+    }
+    throw error;
+  }
+  const validation = assertValidReport("daily", report);
+  if (!validation.ok) {
+    throw new DailyReportError(
+      "invalid_report",
+      `El reporte diario de ${installationKey} del ${reportDate} no es válido (${validation.errors.length} errores)`,
+      validation.errors,
+    );
+  }
+  return {
+    installationId,
+    installationKey: snapshot.installation.key,
+    installationType: snapshot.installation.type,
+    timeZone: snapshot.installation.timeZone,
+    reportDate,
+    periodStart,
+    cutAt: snapshot.cutAt,
+    taxpayerRfc: snapshot.taxpayer.rfc,
+    providerRfc: snapshot.taxpayer.providerRfcs[0] ?? "",
+    report,
+  };
+}
+
+/** Alias with the name used by the issue: `buildDailyReport(db, installationKey, reportDate)`. */
+export const buildDailyReportForInstallation = buildDailyReportFromDatabase;
+
+/** The exact text of the report file: pretty-printed like the golden fixture, final newline. */
+export function serializeDailyReport(report: Record<string, unknown>): string {
+  return `${JSON.stringify(report, null, 2)}\n`;
+}
+
+/** SAT TipoReporte of the file name per installation kind (research note §6: EXO for service stations). */
+export const DAILY_REPORT_TYPE_CODES: Readonly<Record<string, ReportTypeCode>> = {
+  service_station: "EXO",
+  storage_terminal: "ALM",
+};
+
+export interface StoreDailyReportOptions {
+  /** Generation time: ZIP entry time (installation's wall clock), created_at and the bitácora entry. */
+  now: Date;
+  /** RFC 4122 v4 of the file name (lower case); random by default. */
+  uuid?: string;
+  userId?: number | null;
+  /** UsuarioResponsable of the bitácora entry; 'sistema' by default. */
+  username?: string;
+}
+
+export interface StoredDailyReport extends DailyReportResult {
+  id: number;
+  version: number;
+  /** Base name `D_<uuid>_<rfc>_<rfc proveedor>_<fecha>_<instalación>_<tipo>_JSON`. */
+  fileName: string;
+  jsonText: string;
+  package: ReportPackage;
+  eventLogId: number;
+}
+
+/**
+ * Builds, validates, packages (ZIP + SHA-256) and stores the daily report (A30-RPT-01, A30-RPT-04)
+ * in generated_reports with status 'draft' (valid, not yet sealed: A30-RPT-03 is a later step), as
+ * a new version when the date was generated before (the previous one stays readable), and writes
+ * one bitácora entry (operaciones cotidianas) — all in one transaction. `sha256` is the hash of the
+ * JSON text stored in `content`'s serialisation (`jsonText`); the ZIP's hash is in the entry details.
+ */
+export async function storeDailyReport(
+  db: Database,
+  installationKey: string,
+  reportDate: string,
+  options: StoreDailyReportOptions,
+): Promise<StoredDailyReport> {
+  const result = await buildDailyReportFromDatabase(db, installationKey, reportDate);
+  const tipoReporte = DAILY_REPORT_TYPE_CODES[result.installationType];
+  const name = tipoReporte
+    ? reportFileName({
+        kind: "D",
+        uuid: options.uuid ?? randomUUID(),
+        rfcContribuyente: result.taxpayerRfc,
+        rfcProveedor: result.providerRfc,
+        date: reportDate,
+        claveInstalacion: result.installationKey,
+        tipoReporte,
+      })
+    : ({ ok: false, errors: [{ field: "tipoReporte", message: `sin TipoReporte para «${result.installationType}»` }] } as const);
+  if (!name.ok) {
+    throw new DailyReportError(
+      "build_failed",
+      `Nombre de archivo del reporte inválido: ${name.errors.map((e) => e.message).join("; ")}`,
+      name.errors.map((e) => ({ path: "", message: e.message, rule: `nombre-archivo:${e.field}` })),
+    );
+  }
+  const jsonText = serializeDailyReport(result.report);
+  const pkg = packageReport(name.value, jsonText, localDateTime(options.now, result.timeZone));
+
+  return db.transaction(async (tx) => {
+    const [previous] = await tx.query<{ id: number; version: number }>(
+      `select g.id, g.version from generated_reports g
+        where g.kind = 'daily' and g.installation_id = $1 and g.period_start = $2::date
+          and not exists (select 1 from generated_reports s where s.supersedes_id = g.id)
+        order by g.version desc limit 1`,
+      [result.installationId, reportDate],
+    );
+    const version = previous ? previous.version + 1 : 1;
+    const [row] = await tx.query<{ id: number }>(
+      `insert into generated_reports (kind, installation_id, period_start, period_end, file_name, sha256, status, content,
+                                      validation_errors, version, supersedes_id, created_at, created_by)
+       values ('daily', $1, $2::date, $2::date, $3, $4, 'draft', $5, null, $6, $7, $8, $9)
+       returning id`,
+      [result.installationId, reportDate, pkg.zipName, pkg.sha256Json, jsonText, version, previous?.id ?? null, options.now, options.userId ?? null],
+    );
+    if (!row) throw new Error("generated_reports: insert sin id");
+    const entry = await appendEventLog(tx, {
+      time: options.now,
+      userId: options.userId ?? null,
+      username: options.username ?? "sistema",
+      category: EVENT_CATEGORY.dailyOperations,
+      eventType: EVENT_CATEGORY.dailyOperations,
+      description: `Generación del reporte diario SAT de ${result.installationKey} del ${reportDate} (versión ${version}): ${pkg.zipName}`,
+      component: result.installationKey,
+      installationId: result.installationId,
+      details: { reportId: row.id, kind: "daily", version, fileName: pkg.zipName, sha256Json: pkg.sha256Json, sha256Zip: pkg.sha256Zip },
+    });
+    return { ...result, id: row.id, version, fileName: name.value, jsonText, package: pkg, eventLogId: entry.id };
+  });
+}
