@@ -22,6 +22,7 @@ import { secretsEncryptCommand } from "./secrets";
 import { cfdiParseCommand } from "./cfdi";
 import { reportVerifyCommand } from "./report-verify";
 import { reportDailyCommand } from "./report";
+import { reportMonthlyCommand } from "./report-monthly";
 
 export interface Command {
   /** Words after `aforo`, e.g. "users create". */
@@ -245,13 +246,8 @@ export const COMMANDS: Command[] = [
   reconcileCommand,
   // Issue #6 item 7: the SAT daily report from the stored records (valid against Diario.schema.json).
   reportDailyCommand,
-  {
-    name: "report monthly",
-    summary: "Genera el reporte mensual SAT (JSON)",
-    usage: "aforo report monthly --installation CLAVE --month AAAA-MM [--out ARCHIVO]",
-    options: {},
-    availableIn: "issue #6 (datos fiscales y reportes SAT)",
-  },
+  // Issue #6 item 7: the SAT monthly report from the stored records (valid against Mensual.schema.json).
+  reportMonthlyCommand,
   // A30-CFDI: safe parse + offline verification of a CFDI 3.3/4.0 (issue #6 items 1–2).
   cfdiParseCommand,
   // Issue #6 item 10: detached CMS signature of a report package, checked against the CSD.

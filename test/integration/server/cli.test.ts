@@ -113,11 +113,6 @@ describe("aforo CLI (design.md §3: JSON on stdout, exit 0/1/2)", () => {
     }
   });
 
-  it("commands of later issues are registered and say where they come from (exit 1)", async () => {
-    const { code, stdout } = await aforo(["report", "monthly"]);
-    expect(code).toBe(1);
-    expect(JSON.parse(stdout).error).toContain("issue #6");
-  });
 });
 
 describe("aforo vcf (design.md §3, API MPMS 11.1-2004)", () => {
