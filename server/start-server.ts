@@ -15,6 +15,7 @@ import { createFrontLayer } from "./http/front";
 import { registerRuntime, unregisterRuntime, type AforoRuntime } from "./http/runtime";
 import { expireIdleSessions } from "./services/security/sessions";
 import { refreshCertificateStatuses } from "./services/csd/index";
+import { cfdiInboxJob } from "./services/cfdi/index";
 import { startScheduler, type Job } from "./jobs/scheduler";
 import { systemClock, type Clock } from "./platform/clock";
 import type { Logger } from "./platform/logger";
@@ -170,6 +171,8 @@ export async function startServer(config: Config, logger: Logger, clock: Clock =
       runAtStart: true,
       run: async (now) => void (await refreshCertificateStatuses(db, now, secrets.encryptionKeyHex)),
     });
+    // Issue #6: CFDI dropped into <data dir>/cfdi-entrada are imported and matched to operations (A30-CFDI).
+    jobs.push(cfdiInboxJob(db, { dataDir, logger: logger.child({ subsystem: "cfdi" }) }));
     // Issue #4: receptions and sales detected from tank readings and hose totalizers (A30-REC-01).
     jobs.push(operationDetectionJob(db, { logger: logger.child({ subsystem: "operations" }) }));
     if (!capabilities.continuousAggregates) {

@@ -51,6 +51,7 @@ export default async function PanelLayout({ children }: { children: ReactNode })
           <Link href="/alarmas" prefetch={false}>
             Alarmas
           </Link>
+          <Link href="/cfdi">CFDI</Link>
           <Link href="/pedimentos">Pedimentos</Link>
           <Link href="/calidad">Calidad</Link>
           <Link href="/diagnostico">Diagnóstico</Link>

@@ -58,6 +58,23 @@ export const ROUTE_POLICY: Record<string, RoutePolicy> = {
   // Administrador only, reading the list included (subjects, serials, validity of the seal keys).
   "GET /api/certificates": "manageCertificates",
   "POST /api/certificates": "manageCertificates",
+  // Issue #6 items 1 and 3: CFDI import and CFDI ↔ operation links (A30-CFDI-01…08); reading is every profile's,
+  // capture and (un)linking is "Captura de CFDI" (captureFiscalData: Administrador, Supervisor, A30-ACC-03).
+  "GET /api/cfdi": "view",
+  "POST /api/cfdi": "captureFiscalData",
+  "GET /api/cfdi/:id": "view",
+  "POST /api/cfdi/:id/links": "captureFiscalData",
+  // Issue #6 items 9, 10, 12: SAT reports. Reading, preview, print, downloads and verification are
+  // "Consulta e impresión de informes" (reports: Administrador, Supervisor, Auditor Fiscal; A30-ACC-03/08).
+  // Generating, sealing and recording the delivery store fiscal records: Administrador, Supervisor
+  // (captureFiscalData — the fiscal-data writers; the Auditor Fiscal stays read-only).
+  "GET /api/reports": "reports",
+  "POST /api/reports": "captureFiscalData",
+  "GET /api/reports/:id": "reports",
+  "GET /api/reports/:id/download": "reports",
+  "GET /api/reports/:id/verify": "reports",
+  "POST /api/reports/:id/seal": "captureFiscalData",
+  "POST /api/reports/:id/sent": "captureFiscalData",
 };
 
 /**

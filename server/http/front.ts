@@ -39,8 +39,9 @@ export interface FrontLimits {
 export const DEFAULT_FRONT_LIMITS: FrontLimits = {
   loginPerMinute: 60,
   apiPerMinute: 1200,
-  // A dictamen file (≤ 512 KiB) travels escaped inside JSON, so its import route gets more room.
-  maxBodyBytes: { default: 1024 * 1024, "/api/auth/": 16 * 1024, "/api/dictamenes/import": 2 * 1024 * 1024 },
+  // A dictamen file (≤ 512 KiB) travels escaped inside JSON, so its import route gets more room. CFDI upload
+  // (POST /api/cfdi, multipart, each XML ≤ 5 MiB): 6 MiB; its sub-routes (/api/cfdi/:id/links) keep 1 MiB.
+  maxBodyBytes: { default: 1024 * 1024, "/api/auth/": 16 * 1024, "/api/dictamenes/import": 2 * 1024 * 1024, "/api/cfdi": 6 * 1024 * 1024, "/api/cfdi/": 1024 * 1024 },
 };
 
 const MUTATING = new Set(["POST", "PUT", "PATCH", "DELETE"]);

@@ -41,6 +41,13 @@ const BODY_FIELDS: Record<string, string[]> = {
   "POST /api/dictamenes": ["installationKey", "laboratoryRfc", "laboratoryName", "folio", "issueDate", "samplingDate", "testDate", "resultsDate", "lotNumber", "productKey", "octaneIndex"],
   "POST /api/dictamenes/import": ["fileName", "content", "installationKey"],
   "POST /api/lots/:id/links": ["operationIds", "reason"],
+  // Issue #6 items 1 and 3: CFDI upload (multipart form field) and manual link/unlink.
+  "POST /api/cfdi": ["files"],
+  "POST /api/cfdi/:id/links": ["operationId", "action", "reason", "volume"],
+  // Issue #6 items 9–10, 12: SAT reports (generate, seal, record the delivery).
+  "POST /api/reports": ["kind", "installationKey", "date", "month"],
+  "POST /api/reports/:id/seal": [],
+  "POST /api/reports/:id/sent": ["note"],
 };
 const QUERY_PARAMS: Record<string, string[]> = {
   "GET /api/bitacora": ["q", "category", "from", "to", "user"],
@@ -53,6 +60,9 @@ const QUERY_PARAMS: Record<string, string[]> = {
   "GET /api/users": ["q"],
   "GET /api/pedimentos": ["installation", "limit"],
   "GET /api/dictamenes": ["view", "installation", "type", "limit"],
+  "GET /api/cfdi": ["direction", "link", "purpose", "rfc", "from", "to", "limit"],
+  "GET /api/reports": ["installation"],
+  "GET /api/reports/:id/download": ["file"],
 };
 
 /**

@@ -3,7 +3,7 @@ import { DEMO_PASSWORDS, logIn } from "./helpers";
 
 // A30-ACC-06 (issue #5 Tests "Playwright per role"): after log-in each profile sees the menu of
 // its functions only, and typing the URL of another function answers the real 403 page.
-const MENU = ["Tablero", "Operaciones", "Inventario", "Bitácora", "Alarmas", "Pedimentos", "Calidad", "Diagnóstico", "Configuración", "Usuarios", "Certificados", "Seguridad"] as const;
+const MENU = ["Tablero", "Operaciones", "Inventario", "Bitácora", "Alarmas", "CFDI", "Pedimentos", "Calidad", "Diagnóstico", "Configuración", "Usuarios", "Certificados", "Seguridad"] as const;
 
 const PROFILES = [
   { username: "admin", label: "Administrador", menu: MENU, forbidden: [] as string[] },

@@ -8,6 +8,7 @@ import { formatNumber } from "../../_lib/format";
 import { ManualOperationForm } from "./manual-operation-form";
 import { OperationActions } from "./operation-actions";
 import { ProcessLossForm } from "./process-loss-form";
+import { OperationCfdi } from "../cfdi/operation-cfdi";
 
 export const metadata: Metadata = { title: "Operaciones" };
 export const dynamic = "force-dynamic";
@@ -219,6 +220,8 @@ export default async function OperationsPage({ searchParams }: { searchParams: P
               </li>
             ))}
           </ol>
+          {/* A30-CFDI-05: the CFDI linked to this operation. */}
+          <OperationCfdi operationId={current.id} />
           {canCapture ? (
             <OperationActions
               key={current.id}
