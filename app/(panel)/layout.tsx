@@ -56,6 +56,11 @@ export default async function PanelLayout({ children }: { children: ReactNode })
           <Link href="/calidad">Calidad</Link>
           <Link href="/diagnostico">Diagnóstico</Link>
           {/* A30-ACC-06: only profiles that may configure (Administrador, Supervisor) see the link. */}
+          {may("reports") ? (
+            <Link href="/reportes" prefetch={false}>
+              Reportes
+            </Link>
+          ) : null}
           {may("configure") ? <Link href="/configuracion">Configuración</Link> : null}
           {may("manageUsers") ? <Link href="/usuarios">Usuarios</Link> : null}
           {may("manageCertificates") ? <Link href="/certificados">Certificados</Link> : null}

@@ -44,6 +44,8 @@ export const ROUTE_POLICY: Record<string, RoutePolicy> = {
   "POST /api/access-review": "manageUsers",
   "GET /api/security-log": "viewSecurityLog",
   "GET /api/security-log/export": "viewSecurityLog",
+  // Issue #6 item 13: JSON/XML export of stored record sets (30.6.1.3 II c), "view stored information".
+  "GET /api/export": "view",
   // Issue #6 items 4–5: pedimentos (A30-PED-02…07), dictámenes and lot quality data (A30-TYP-01…10, A32-01…12);
   // capture is "Captura de CFDI, pedimentos, dictámenes" (captureFiscalData: Administrador, Supervisor).
   "GET /api/pedimentos": "view",

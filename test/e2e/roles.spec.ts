@@ -3,12 +3,12 @@ import { DEMO_PASSWORDS, logIn } from "./helpers";
 
 // A30-ACC-06 (issue #5 Tests "Playwright per role"): after log-in each profile sees the menu of
 // its functions only, and typing the URL of another function answers the real 403 page.
-const MENU = ["Tablero", "Operaciones", "Inventario", "Bitácora", "Alarmas", "CFDI", "Pedimentos", "Calidad", "Diagnóstico", "Configuración", "Usuarios", "Certificados", "Seguridad"] as const;
+const MENU = ["Tablero", "Operaciones", "Inventario", "Bitácora", "Alarmas", "CFDI", "Pedimentos", "Calidad", "Diagnóstico", "Reportes", "Configuración", "Usuarios", "Certificados", "Seguridad"] as const;
 
 const PROFILES = [
   { username: "admin", label: "Administrador", menu: MENU, forbidden: [] as string[] },
   { username: "supervisor", label: "Supervisor", menu: MENU.filter((m) => !["Usuarios", "Certificados", "Seguridad"].includes(m)), forbidden: ["/usuarios", "/certificados", "/seguridad"] },
-  { username: "operador", label: "Operador", menu: MENU.filter((m) => !["Configuración", "Usuarios", "Certificados", "Seguridad"].includes(m)), forbidden: ["/configuracion", "/usuarios", "/certificados", "/seguridad"] },
+  { username: "operador", label: "Operador", menu: MENU.filter((m) => !["Reportes", "Configuración", "Usuarios", "Certificados", "Seguridad"].includes(m)), forbidden: ["/reportes", "/configuracion", "/usuarios", "/certificados", "/seguridad"] },
   { username: "auditor", label: "Auditor Fiscal", menu: MENU.filter((m) => !["Configuración", "Usuarios", "Certificados", "Seguridad"].includes(m)), forbidden: ["/configuracion", "/usuarios", "/certificados", "/seguridad"] },
 ] as const;
 
