@@ -20,17 +20,16 @@ import {
   buildDailyReport,
   localDateTime,
   type DailyReportSnapshot,
-  type DailySnapshotCfdi,
   type DailySnapshotMeter,
   type DailySnapshotOperation,
-  type SatCharacter,
-  type SatVolumeUnit,
 } from "../../domain/sat-report/daily-builder";
 import { reportFileName, type ReportTypeCode } from "../../domain/sat-report/file-name";
 import { packageReport, type ReportPackage } from "../../domain/sat-report/package";
 import { assertValidReport } from "../../domain/sat-report/report-rules";
 import type { ReportValidationError } from "../../domain/sat-report/schema-loader";
-import { AFORO_VERSION } from "../../platform/version";
+import { date, loadBitacoraWindow, loadCfdisByOperationNumber, loadSnapshotProducts, num, numOrNull, snapshotHeader, type InstallationHeaderRow } from "./snapshot-shared";
+// Re-exported: the monthly report, the CLI and tests read the SAT software version from here.
+export { satSoftwareVersion } from "./snapshot-shared";
 
 export type DailyReportErrorCode = "installation_not_found" | "no_cut" | "build_failed" | "invalid_report";
 
@@ -62,37 +61,10 @@ export interface DailyReportResult {
   report: Record<string, unknown>;
 }
 
-/** SAT `Version` (^[0-9]+\.[0-9]+$): major.minor of the product version. */
-export function satSoftwareVersion(version: string = AFORO_VERSION): string {
-  const m = /^(\d+)\.(\d+)/.exec(version);
-  return m ? `${m[1]}.${m[2]}` : "1.0";
-}
 
-const num = (v: unknown): number => Number(v);
-const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
-const date = (v: unknown): Date => (v instanceof Date ? v : new Date(String(v)));
 const dateOrNull = (v: unknown): Date | null => (v === null || v === undefined ? null : date(v));
 
-interface InstallationRow {
-  id: number;
-  key: string;
-  description: string;
-  type: string;
-  permit_modality: string | null;
-  permit_number: string | null;
-  contract_or_assignment_number: string | null;
-  natural_gas_storage_installation: string | null;
-  latitude: number | null;
-  longitude: number | null;
-  time_zone: string;
-  rfc: string;
-  legal_representative_rfc: string | null;
-  provider_rfcs: string[] | null;
-  character: SatCharacter;
-  tp_permit_modality: string | null;
-  tp_permit_number: string | null;
-  tp_contract: string | null;
-}
+type InstallationRow = InstallationHeaderRow;
 
 /** Gathers the snapshot of the stored records (no validation). */
 export async function loadDailyReportSnapshot(
@@ -137,33 +109,7 @@ export async function loadDailyReportSnapshot(
   const periodStart = new Date(Math.min(...cuts.map((c) => date(c.period_start).getTime())));
   const cutAt = new Date(Math.max(...cuts.map((c) => date(c.cut_at).getTime())));
 
-  const products = await db.query<{
-    product_key: string;
-    sub_product_key: string | null;
-    unit: SatVolumeUnit;
-    brand: string | null;
-    marker: string | null;
-    marker_concentration: string | null;
-    other_description: string | null;
-  }>(
-    `select ip.product_key, ip.sub_product_key, p.unit, ip.brand, ip.marker, ip.marker_concentration, ip.other_description
-       from installation_products ip join products p on p.key = ip.product_key
-      where ip.installation_id = $1
-      order by ip.product_key, ip.sub_product_key`,
-    [inst.id],
-  );
-
-  // Product composition (A30-TYP): the latest current dictamen of the installation issued up to the report date.
-  const quality = await db.query<{ product_key: string; sub_product_key: string | null; octane_index: string | null; non_fossil_pct: string | null }>(
-    `select distinct on (d.product_key, d.sub_product_key) d.product_key, d.sub_product_key, d.octane_index, d.non_fossil_pct
-       from dictamenes d
-      where d.installation_id = $1 and d.issue_date <= $2::date
-        and not exists (select 1 from dictamenes s where s.supersedes_id = d.id)
-      order by d.product_key, d.sub_product_key, d.issue_date desc, d.id desc`,
-    [inst.id, reportDate],
-  );
-  const qualityOf = (productKey: string, subProductKey: string | null) =>
-    quality.find((q) => q.product_key === productKey && q.sub_product_key === subProductKey);
+  const products = await loadSnapshotProducts(db, inst.id, reportDate);
 
   const meters = await db.query<{
     key: string;
@@ -274,88 +220,15 @@ export async function loadDailyReportSnapshot(
     [inst.id, periodStart, cutAt],
   );
 
-  // CFDI links may point at any version of an operation: attach them by the record number.
-  const links = await db.query<{
-    number: number;
-    uuid: string;
-    type: string;
-    issued_at: unknown;
-    total: string;
-    volume_linked: string;
-    unit: SatVolumeUnit;
-    unit_price: string | null;
-  }>(
-    `select o.number, c.uuid, c.type, c.issued_at, c.total, l.volume_linked, l.unit,
-            (select cc.unit_price from cfdi_concepts cc where cc.cfdi_id = c.id and cc.volume is not null order by cc.position limit 1) as unit_price
-       from cfdi_operation_links l
-       join cfdi c on c.id = l.cfdi_id
-       join operations o on o.id = l.operation_id
-      where o.installation_id = $1 and o.end_at >= $2 and o.end_at < $3
-        and l.unlinked_at is null and c.status <> 'cancelado'
-      order by o.number, c.issued_at, c.uuid`,
-    [inst.id, periodStart, cutAt],
-  );
-  const cfdisByNumber = new Map<number, DailySnapshotCfdi[]>();
-  for (const l of links) {
-    const list = cfdisByNumber.get(num(l.number)) ?? [];
-    if (list.some((c) => c.uuid === l.uuid)) continue;
-    list.push({
-      uuid: l.uuid,
-      type: l.type,
-      issuedAt: date(l.issued_at),
-      total: num(l.total),
-      unitPrice: numOrNull(l.unit_price),
-      volumeLinked: num(l.volume_linked),
-      unit: l.unit,
-    });
-    cfdisByNumber.set(num(l.number), list);
-  }
+  const cfdisByNumber = await loadCfdisByOperationNumber(db, inst.id, periodStart, cutAt);
 
-  const events = await db.query<{ id: number; time: unknown; username: string; event_type: number; description: string; component: string | null }>(
-    `select id, time, username, event_type, description, component
-       from event_log
-      where (installation_id = $1 or installation_id is null) and time >= $2 and time < $3
-      order by id`,
-    [inst.id, periodStart, cutAt],
-  );
+  const events = await loadBitacoraWindow(db, inst.id, periodStart, cutAt);
 
   const snapshot: DailyReportSnapshot = {
-    softwareVersion: satSoftwareVersion(),
-    taxpayer: {
-      rfc: inst.rfc,
-      legalRepresentativeRfc: inst.legal_representative_rfc,
-      providerRfcs: inst.provider_rfcs ?? [],
-      character: inst.character,
-      permitModality: inst.tp_permit_modality,
-      permitNumber: inst.tp_permit_number,
-      contractOrAssignmentNumber: inst.tp_contract,
-    },
-    installation: {
-      key: inst.key,
-      description: inst.description,
-      type: inst.type,
-      permitModality: inst.permit_modality,
-      permitNumber: inst.permit_number,
-      contractOrAssignmentNumber: inst.contract_or_assignment_number,
-      naturalGasStorageInstallation: inst.natural_gas_storage_installation,
-      latitude: numOrNull(inst.latitude),
-      longitude: numOrNull(inst.longitude),
-      timeZone: inst.time_zone,
-      wellCount: wells?.n ?? 0,
-    },
+    ...snapshotHeader(inst, wells?.n ?? 0),
     reportDate,
     cutAt,
-    products: products.map((p) => ({
-      productKey: p.product_key,
-      subProductKey: p.sub_product_key,
-      unit: p.unit,
-      brand: p.brand,
-      marker: p.marker,
-      markerConcentration: numOrNull(p.marker_concentration),
-      otherDescription: p.other_description,
-      octane: numOrNull(qualityOf(p.product_key, p.sub_product_key)?.octane_index),
-      nonFossilPct: numOrNull(qualityOf(p.product_key, p.sub_product_key)?.non_fossil_pct),
-    })),
+    products,
     tanks: tanks.map((t) => {
       const c = cutByTank.get(t.id);
       return {

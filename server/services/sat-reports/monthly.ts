@@ -20,7 +20,7 @@ import { randomUUID } from "node:crypto";
 import type { Database, SqlExecutor } from "../../../db/client";
 import { appendEventLog } from "../../../db/repositories/event-log";
 import { EVENT_CATEGORY } from "../../domain/event-log/index";
-import { localDateTime, type DailySnapshotCfdi, type DailySnapshotOperation, type SatCharacter, type SatVolumeUnit } from "../../domain/sat-report/daily-builder";
+import { localDateTime, type DailySnapshotOperation } from "../../domain/sat-report/daily-builder";
 import { reportFileName } from "../../domain/sat-report/file-name";
 import {
   MonthlyReportBuildError,
@@ -35,7 +35,8 @@ import { assertValidReport } from "../../domain/sat-report/report-rules";
 import type { ReportValidationError } from "../../domain/sat-report/schema-loader";
 import { schedulePeriodContaining, schedulePeriodForDate } from "../../domain/settings/cut-schedule";
 import { loadCutSchedules } from "../settings/store";
-import { DAILY_REPORT_TYPE_CODES, satSoftwareVersion } from "./daily";
+import { DAILY_REPORT_TYPE_CODES } from "./daily";
+import { date, loadBitacoraWindow, loadCfdisByOperationNumber, loadSnapshotProducts, num, numOrNull, snapshotHeader, type InstallationHeaderRow } from "./snapshot-shared";
 
 export type MonthlyReportErrorCode = "invalid_month" | "installation_not_found" | "no_cut" | "build_failed" | "invalid_report";
 
@@ -72,9 +73,6 @@ export interface MonthlyReportResult {
   report: Record<string, unknown>;
 }
 
-const num = (v: unknown): number => Number(v);
-const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
-const date = (v: unknown): Date => (v instanceof Date ? v : new Date(String(v)));
 const dateText = (v: unknown): string => (typeof v === "string" ? v.slice(0, 10) : date(v).toISOString().slice(0, 10));
 
 function monthDays(month: string): string[] {
@@ -82,27 +80,9 @@ function monthDays(month: string): string[] {
   return Array.from({ length: last }, (_, i) => `${month}-${String(i + 1).padStart(2, "0")}`);
 }
 
-interface InstallationRow {
-  id: number;
-  key: string;
-  description: string;
-  type: string;
-  permit_modality: string | null;
-  permit_number: string | null;
-  contract_or_assignment_number: string | null;
-  natural_gas_storage_installation: string | null;
-  latitude: number | null;
-  longitude: number | null;
-  time_zone: string;
+interface InstallationRow extends InstallationHeaderRow {
   cut_hour: string;
   created_at: unknown;
-  rfc: string;
-  legal_representative_rfc: string | null;
-  provider_rfcs: string[] | null;
-  character: SatCharacter;
-  tp_permit_modality: string | null;
-  tp_permit_number: string | null;
-  tp_contract: string | null;
 }
 
 export interface LoadedMonthlySnapshot {
@@ -176,31 +156,7 @@ export async function loadMonthlyReportSnapshot(db: SqlExecutor, installationKey
   const cutDates = new Set(cuts.map((c) => dateText(c.report_date)));
   const missingCutDates = monthDays(month).filter((d) => d >= firstCovered && !cutDates.has(d));
 
-  const products = await db.query<{
-    product_key: string;
-    sub_product_key: string | null;
-    unit: SatVolumeUnit;
-    brand: string | null;
-    marker: string | null;
-    marker_concentration: string | null;
-    other_description: string | null;
-  }>(
-    `select ip.product_key, ip.sub_product_key, p.unit, ip.brand, ip.marker, ip.marker_concentration, ip.other_description
-       from installation_products ip join products p on p.key = ip.product_key
-      where ip.installation_id = $1
-      order by ip.product_key, ip.sub_product_key`,
-    [inst.id],
-  );
-  const quality = await db.query<{ product_key: string; sub_product_key: string | null; octane_index: string | null; non_fossil_pct: string | null }>(
-    `select distinct on (d.product_key, d.sub_product_key) d.product_key, d.sub_product_key, d.octane_index, d.non_fossil_pct
-       from dictamenes d
-      where d.installation_id = $1 and d.issue_date <= $2::date
-        and not exists (select 1 from dictamenes s where s.supersedes_id = d.id)
-      order by d.product_key, d.sub_product_key, d.issue_date desc, d.id desc`,
-    [inst.id, lastDay],
-  );
-  const qualityOf = (productKey: string, subProductKey: string | null) =>
-    quality.find((q) => q.product_key === productKey && q.sub_product_key === subProductKey);
+  const products = await loadSnapshotProducts(db, inst.id, lastDay);
 
   const tanks = await db.query<{ id: number; key: string; product_key: string; sub_product_key: string | null; status: "O" | "F" }>(
     `select id, key, product_key, sub_product_key, status from tanks where installation_id = $1 order by key`,
@@ -247,88 +203,15 @@ export async function loadMonthlyReportSnapshot(db: SqlExecutor, installationKey
     [inst.id, windowStart, windowEnd],
   );
 
-  // CFDI links may point at any version of an operation: attach them by the record number.
-  const links = await db.query<{
-    number: number;
-    uuid: string;
-    type: string;
-    issued_at: unknown;
-    total: string;
-    volume_linked: string;
-    unit: SatVolumeUnit;
-    unit_price: string | null;
-  }>(
-    `select o.number, c.uuid, c.type, c.issued_at, c.total, l.volume_linked, l.unit,
-            (select cc.unit_price from cfdi_concepts cc where cc.cfdi_id = c.id and cc.volume is not null order by cc.position limit 1) as unit_price
-       from cfdi_operation_links l
-       join cfdi c on c.id = l.cfdi_id
-       join operations o on o.id = l.operation_id
-      where o.installation_id = $1 and o.end_at >= $2 and o.end_at < $3
-        and l.unlinked_at is null and c.status <> 'cancelado'
-      order by o.number, c.issued_at, c.uuid`,
-    [inst.id, windowStart, windowEnd],
-  );
-  const cfdisByNumber = new Map<number, DailySnapshotCfdi[]>();
-  for (const l of links) {
-    const list = cfdisByNumber.get(num(l.number)) ?? [];
-    if (list.some((c) => c.uuid === l.uuid)) continue;
-    list.push({
-      uuid: l.uuid,
-      type: l.type,
-      issuedAt: date(l.issued_at),
-      total: num(l.total),
-      unitPrice: numOrNull(l.unit_price),
-      volumeLinked: num(l.volume_linked),
-      unit: l.unit,
-    });
-    cfdisByNumber.set(num(l.number), list);
-  }
+  const cfdisByNumber = await loadCfdisByOperationNumber(db, inst.id, windowStart, windowEnd);
 
-  const events = await db.query<{ id: number; time: unknown; username: string; event_type: number; description: string; component: string | null }>(
-    `select id, time, username, event_type, description, component
-       from event_log
-      where (installation_id = $1 or installation_id is null) and time >= $2 and time < $3
-      order by id`,
-    [inst.id, windowStart, windowEnd],
-  );
+  const events = await loadBitacoraWindow(db, inst.id, windowStart, windowEnd);
 
   const snapshot: MonthlyReportSnapshot = {
-    softwareVersion: satSoftwareVersion(),
-    taxpayer: {
-      rfc: inst.rfc,
-      legalRepresentativeRfc: inst.legal_representative_rfc,
-      providerRfcs: inst.provider_rfcs ?? [],
-      character: inst.character,
-      permitModality: inst.tp_permit_modality,
-      permitNumber: inst.tp_permit_number,
-      contractOrAssignmentNumber: inst.tp_contract,
-    },
-    installation: {
-      key: inst.key,
-      description: inst.description,
-      type: inst.type,
-      permitModality: inst.permit_modality,
-      permitNumber: inst.permit_number,
-      contractOrAssignmentNumber: inst.contract_or_assignment_number,
-      naturalGasStorageInstallation: inst.natural_gas_storage_installation,
-      latitude: numOrNull(inst.latitude),
-      longitude: numOrNull(inst.longitude),
-      timeZone: inst.time_zone,
-      wellCount: counts?.wells ?? 0,
-    },
+    ...snapshotHeader(inst, counts?.wells ?? 0),
     month,
     reportedAt,
-    products: products.map((p) => ({
-      productKey: p.product_key,
-      subProductKey: p.sub_product_key,
-      unit: p.unit,
-      brand: p.brand,
-      marker: p.marker,
-      markerConcentration: numOrNull(p.marker_concentration),
-      otherDescription: p.other_description,
-      octane: numOrNull(qualityOf(p.product_key, p.sub_product_key)?.octane_index),
-      nonFossilPct: numOrNull(qualityOf(p.product_key, p.sub_product_key)?.non_fossil_pct),
-    })),
+    products,
     tanks: tanks.map((t) => ({
       id: t.id,
       key: t.key,
