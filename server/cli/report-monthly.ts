@@ -1,4 +1,3 @@
-import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { migrateDatabase, openDatabase, type SqlExecutor } from "../../db/client";
 import { loadConfig } from "../config";
@@ -6,7 +5,7 @@ import { isReportMonth } from "../domain/sat-report/monthly-builder";
 import { MonthlyReportError, buildMonthlyReportFromDatabase, serializeMonthlyReport } from "../services/sat-reports/monthly";
 import type { Command } from "./commands";
 import { CliFailure, CliUsageError, EXIT_OK } from "./output";
-import type { ReportDatabaseOpener } from "./report";
+import { reportFailureText, writeReportOutput, type ReportDatabaseOpener } from "./report";
 
 async function openConfiguredDatabase(): Promise<{ db: SqlExecutor; close(): Promise<void> }> {
   const config = loadConfig();
@@ -58,26 +57,17 @@ export function createReportMonthlyCommand(open: ReportDatabaseOpener = openConf
       } catch (error) {
         if (error instanceof MonthlyReportError) {
           if (error.code === "installation_not_found" || error.code === "invalid_month") throw new CliUsageError(error.message);
-          const details = error.errors.map((e) => `  ${e.path || "/"}: ${e.message}${e.rule ? ` [${e.rule}]` : ""}`).join("\n");
-          throw new CliFailure(details ? `${error.message}\n${details}` : error.message);
+          throw new CliFailure(reportFailureText(error));
         }
         throw error;
       } finally {
         await close();
       }
-      if (out) {
-        try {
-          writeFileSync(out, text, "utf8");
-        } catch (error) {
-          throw new CliFailure(`no se pudo escribir ${out}: ${(error as Error).message}`);
-        }
-      } else {
-        process.stdout.write(text);
-      }
+      writeReportOutput(text, out);
       return EXIT_OK;
     },
   };
 }
 
-/** To be wired in server/cli/commands.ts (COMMANDS), replacing the "report monthly" placeholder. */
+/** The command wired in server/cli/commands.ts (COMMANDS). */
 export const reportMonthlyCommand: Command = createReportMonthlyCommand();

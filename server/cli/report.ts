@@ -56,25 +56,35 @@ export function createReportDailyCommand(open: ReportDatabaseOpener = openConfig
       } catch (error) {
         if (error instanceof DailyReportError) {
           if (error.code === "installation_not_found") throw new CliUsageError(error.message);
-          const details = error.errors.map((e) => `  ${e.path || "/"}: ${e.message}${e.rule ? ` [${e.rule}]` : ""}`).join("\n");
-          throw new CliFailure(details ? `${error.message}\n${details}` : error.message);
+          throw new CliFailure(reportFailureText(error));
         }
         throw error;
       } finally {
         await close();
       }
-      if (out) {
-        try {
-          writeFileSync(out, text, "utf8");
-        } catch (error) {
-          throw new CliFailure(`no se pudo escribir ${out}: ${(error as Error).message}`);
-        }
-      } else {
-        process.stdout.write(text);
-      }
+      writeReportOutput(text, out);
       return EXIT_OK;
     },
   };
+}
+
+/** A report failure as the CLI says it: every failing path on its own line. */
+export function reportFailureText(error: { message: string; errors: readonly { path?: string; message: string; rule?: string }[] }): string {
+  const details = error.errors.map((e) => `  ${e.path || "/"}: ${e.message}${e.rule ? ` [${e.rule}]` : ""}`).join("\n");
+  return details ? `${error.message}\n${details}` : error.message;
+}
+
+/** Writes the report to `--out` (or stdout); an unwritable path is a failure (exit 1). */
+export function writeReportOutput(text: string, out: string | undefined): void {
+  if (!out) {
+    process.stdout.write(text);
+    return;
+  }
+  try {
+    writeFileSync(out, text, "utf8");
+  } catch (error) {
+    throw new CliFailure(`no se pudo escribir ${out}: ${(error as Error).message}`);
+  }
 }
 
 /** The command wired in server/cli/commands.ts (COMMANDS). */
