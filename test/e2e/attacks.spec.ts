@@ -34,6 +34,8 @@ const BODY_FIELDS: Record<string, string[]> = {
   "POST /api/users/:id/reset-password": ["reason"],
   "POST /api/account/password": ["currentPassword", "newPassword", "confirmation"],
   "POST /api/access-review": ["notes"],
+  // multipart upload (A30-CSD-01): a JSON body is refused before any file is read
+  "POST /api/certificates": ["cer", "key", "password"],
   // Issue #6 items 4–5: pedimentos, dictámenes, lot links.
   "POST /api/pedimentos": ["installationKey", "number", "date", "entryPoint", "originCountry", "transportMeansIn", "incoterm", "tariffFraction", "productKey", "volume", "lotKey"],
   "POST /api/pedimentos/:id/correct": ["number", "incoterm", "volume", "reason"],

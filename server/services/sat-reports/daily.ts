@@ -197,6 +197,9 @@ export async function loadDailyReportSnapshot(
     start_at: unknown;
     end_at: unknown;
     element_volume_before: string | null;
+    reading_before: number | null;
+    reading_after: number | null;
+    reading_temperature: number | null;
     element_volume_after: string | null;
     net_volume: string;
     temperature_c: string | null;
@@ -212,6 +215,14 @@ export async function loadDailyReportSnapshot(
     `select o.id, o.number, o.type, o.sat_record_type, o.element_type, o.tank_id, o.duct_id, o.dispenser_id, o.hose_id,
             o.product_key, o.sub_product_key, o.start_at, o.end_at, o.element_volume_before, o.element_volume_after,
             o.net_volume, o.temperature_c, o.pressure_abs_kpa, o.reference_pressure_kpa, o.counterparty_rfc,
+            -- A manual operation (A30-REC-07) may lack the tank's volumes and temperature: the report then
+            -- takes the tank's stored readings (net litres at reference conditions) at its start and end.
+            (select r.net_volume_l from tank_readings r
+              where o.tank_id is not null and r.tank_id = o.tank_id and r.time <= o.start_at order by r.time desc limit 1) as reading_before,
+            (select r.net_volume_l from tank_readings r
+              where o.tank_id is not null and r.tank_id = o.tank_id and r.time <= o.end_at order by r.time desc limit 1) as reading_after,
+            (select r.temperature_c from tank_readings r
+              where o.tank_id is not null and r.tank_id = o.tank_id and r.time <= o.end_at and r.temperature_c is not null order by r.time desc limit 1) as reading_temperature,
             o.counterparty_name, o.counterparty_permit, o.totalizer_after, o.amount_mxn, o.clarification
        from operations o
       where o.installation_id = $1 and o.end_at >= $2 and o.end_at < $3
@@ -293,10 +304,10 @@ export async function loadDailyReportSnapshot(
       subProductKey: o.sub_product_key,
       startAt: date(o.start_at),
       endAt: date(o.end_at),
-      elementVolumeBefore: numOrNull(o.element_volume_before),
-      elementVolumeAfter: numOrNull(o.element_volume_after),
+      elementVolumeBefore: numOrNull(o.element_volume_before) ?? numOrNull(o.reading_before),
+      elementVolumeAfter: numOrNull(o.element_volume_after) ?? numOrNull(o.reading_after),
       netVolume: num(o.net_volume),
-      temperatureC: numOrNull(o.temperature_c),
+      temperatureC: numOrNull(o.temperature_c) ?? numOrNull(o.reading_temperature),
       pressureAbsKpa: numOrNull(o.pressure_abs_kpa),
       referencePressureKpa: num(o.reference_pressure_kpa),
       counterpartyRfc: o.counterparty_rfc,

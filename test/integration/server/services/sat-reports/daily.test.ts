@@ -12,6 +12,8 @@ import { unpackReport } from "../../../../../server/domain/sat-report/package";
 import { DailyReportError, buildDailyReportFromDatabase, storeDailyReport } from "../../../../../server/services/sat-reports/daily";
 import { verifyEventLog } from "../../../../../server/services/event-log/verify-integrity";
 import { openTestDatabase, testEngines, type TestDatabase } from "../../../../helpers/test-db";
+import { manualOperationSchema } from "../../../../../server/domain/operations/record";
+import { registerManualOperation } from "../../../../../server/services/operations/user-actions";
 
 /**
  * Issue #6 item 7 (A30-RPT-01, A30-RPT-04): the SAT daily report of the demo history's previous
@@ -202,5 +204,32 @@ describe.each(testEngines)("SAT daily report on %s (A30-RPT-01, A30-RPT-04)", (e
     expect(entries.map((e) => e.username)).toEqual(["sistema", "supervisor"]);
     expect(entries[1]!.description).toContain("Generación del reporte diario SAT de TDA-0001 del 2026-11-19 (versión 2)");
     expect((await verifyEventLog(t.db)).ok).toBe(true);
+  });
+
+  it("A30-REC-07: a manual reception without the tank's volumes or temperature takes them from the tank's stored readings, and the report still validates", async () => {
+    const [admin] = await t.db.query<{ id: number }>("select id from users where username = 'supervisor'");
+    const input = manualOperationSchema.parse({
+      installationKey: "EDS-0001",
+      type: "reception",
+      tankKey: "TQS-EDS-0002",
+      startAt: "2026-11-19T09:00:00-06:00",
+      endAt: "2026-11-19T09:40:00-06:00",
+      netVolume: 13579,
+      counterpartyRfc: "GPA200101NL1",
+      justification: "La sonda del tanque estuvo fuera de servicio durante la descarga",
+    });
+    const created = await registerManualOperation(t.db, input, { userId: Number(admin!.id), username: "supervisor" }, NOW);
+    const { report } = await buildDailyReportFromDatabase(t.db, "EDS-0001", REPORT_DATE);
+    expect(assertValidReport("daily", report)).toEqual({ ok: true });
+    const receptions = (report as { Producto: { Tanque?: { Recepciones?: { Recepcion?: Record<string, unknown>[] } }[] }[] }).Producto.flatMap((p) =>
+      (p.Tanque ?? []).flatMap((tank) => tank.Recepciones?.Recepcion ?? []),
+    );
+    const manual = receptions.find((r) => r.NumeroDeRegistro === created.number);
+    expect(manual, JSON.stringify(receptions.map((r) => r.NumeroDeRegistro))).toBeDefined();
+    const [before] = await t.db.query<{ net_volume_l: number }>(
+      "select r.net_volume_l from tank_readings r join tanks k on k.id = r.tank_id where k.key = 'TQS-EDS-0002' and r.time <= '2026-11-19T09:00:00-06:00' order by r.time desc limit 1",
+    );
+    expect((manual!.VolumenInicialTanque as { ValorNumerico: number }).ValorNumerico).toBeCloseTo(before!.net_volume_l, 2);
+    expect(typeof manual!.Temperatura).toBe("number");
   });
 });
