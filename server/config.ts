@@ -38,6 +38,8 @@ export const configSchema = z
     AFORO_RATE_LIMIT_LOGIN_PER_MIN: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(100_000).default(60)),
     AFORO_RATE_LIMIT_API_PER_MIN: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(1_000_000).default(1200)),
     AFORO_DEMO: flag,
+    /** Issue #6 item 14: cut periods of simulated history on a fresh demo database (unset: the previous full month and the current month to date). */
+    AFORO_DEMO_HISTORY_DAYS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(62).optional()),
     AFORO_TLS_CERT: optionalString,
     AFORO_TLS_KEY: optionalString,
     /** Port of the demo site's OPC UA simulator (demo mode only). */

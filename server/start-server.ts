@@ -23,7 +23,7 @@ import { resolveSecrets } from "./platform/secrets";
 import { AFORO_VERSION } from "./platform/version";
 import { startRealtimeGateway } from "./realtime/gateway";
 import { runDueCuts } from "./services/inventory/index";
-import { seedDemoWithHistory } from "./services/demo/index";
+import { demoHistoryDaysSincePreviousMonth, seedDemoWithHistory } from "./services/demo/index";
 import { atgReportFromCollector, incompleteRecordsJob, operationDetectionJob, recordAtgDelivery } from "./services/operations/index";
 import { recordsIntegrityJob } from "./services/records-integrity/index";
 import { createDiagnosticsService, recordServerStart, recordServerStop } from "./services/diagnostics/index";
@@ -68,10 +68,15 @@ export async function startServer(config: Config, logger: Logger, clock: Clock =
       "base de datos migrada",
     );
     await seedCatalogs(db);
-    // Issue #4: the first start of a demo database also generates the previous 2 days (operations,
-    // daily cuts, an A30-INC-01 finding); the live simulators then continue from its final state.
+    // Issues #4 and #6 (item 14): the first start of a demo database also generates the previous
+    // full calendar month and the current month to date (operations, daily cuts, findings, demo
+    // CFDI and dictámenes); the live simulators then continue from its final state.
     const demoHistory = config.AFORO_DEMO
-      ? await seedDemoWithHistory(db, DEMO_SITE, { now: clock.now(), logger: logger.child({ subsystem: "demo-history" }) })
+      ? await seedDemoWithHistory(db, DEMO_SITE, {
+          now: clock.now(),
+          days: config.AFORO_DEMO_HISTORY_DAYS ?? demoHistoryDaysSincePreviousMonth(DEMO_SITE, clock.now()),
+          logger: logger.child({ subsystem: "demo-history" }),
+        })
       : null;
     // A30-LOG-01 categories 2/3: this start in the bitácora; the clean stop too (runs just before the database closes).
     const processInfo = await recordServerStart(db, { now: clock.now(), version: AFORO_VERSION, pid: process.pid });

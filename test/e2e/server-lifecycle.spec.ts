@@ -14,7 +14,7 @@ const dataDir = mkdtempSync(path.join(tmpdir(), "aforo-lifecycle-"));
 function startServer(): { child: ChildProcess; output: () => string } {
   let output = "";
   const child = spawn(process.execPath, ["node_modules/tsx/dist/cli.mjs", "server/main.ts"], {
-    env: { ...process.env, PORT: String(PORT), HOST: "127.0.0.1", AFORO_DEMO: "1", AFORO_DATA_DIR: dataDir, AFORO_SIM_OPCUA_PORT: "0", AFORO_SIM_MODBUS_PORT: "0", AFORO_SIM_TLS_PORT: "0", LOG_LEVEL: "info" },
+    env: { ...process.env, PORT: String(PORT), HOST: "127.0.0.1", AFORO_DEMO: "1", AFORO_DEMO_HISTORY_DAYS: "2", AFORO_DATA_DIR: dataDir, AFORO_SIM_OPCUA_PORT: "0", AFORO_SIM_MODBUS_PORT: "0", AFORO_SIM_TLS_PORT: "0", LOG_LEVEL: "info" },
     stdio: ["ignore", "pipe", "pipe"],
   });
   child.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));

@@ -29,6 +29,8 @@ test.beforeAll(async ({ playwright }) => {
       PORT: String(PORT),
       HOST: "127.0.0.1",
       AFORO_DEMO: "1",
+      // Two days of history are enough here (the full month belongs to the main e2e server).
+      AFORO_DEMO_HISTORY_DAYS: "2",
       AFORO_DATA_DIR: path.join(dir, "data"),
       AFORO_SIM_OPCUA_PORT: "0",
       AFORO_SIM_MODBUS_PORT: "0",

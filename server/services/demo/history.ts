@@ -56,13 +56,14 @@ import { correctOperation, runOperationDetection } from "../operations/index";
 export const DEMO_HISTORY_SETTING = "demo.history";
 
 /**
- * Model parameters of the history: the live simulator's defaults (sales every ~3 min per hose,
- * 10–60 L). The operation detection writes each element's records of a run with multi-row
- * statements and a block of numbers (server/services/operations/store.ts
- * `storeAutomaticOperations`), so the full sale rate costs no more start-up time than the fifth of
- * it the history used before.
+ * Model parameters of the history (issue #6 item 14: a month and a week of plant history on the
+ * first start, in well under a minute on PGlite): a quieter site than the live simulator — a hose
+ * sells every ~10 min instead of ~3 (10–60 L per sale, so a tanker every two or three days per
+ * station tank), a truck loads at the terminal every ~hour instead of every ~8 min — and a 10 s
+ * integration sub-step (the model's thermal and flow dynamics are minutes long). Each simulated
+ * day costs about 1 s of start-up time with these; the live simulators keep the defaults.
  */
-export const DEMO_HISTORY_MODEL_CONFIG: Partial<SiteModelConfig> = {};
+export const DEMO_HISTORY_MODEL_CONFIG: Partial<SiteModelConfig> = { maxSubstepS: 10, hoseMeanIdleS: 600, truckMeanGapS: 3_600 };
 
 export interface DemoHistoryOptions {
   /** Wall-clock now: the history ends here. */
@@ -75,6 +76,15 @@ export interface DemoHistoryOptions {
   tankSampleS?: number;
   /** Audit row (tank_readings) period per tank, s. Default 120. */
   auditS?: number;
+  /**
+   * The last `detailedDays` cut periods are written at `tankSampleS` / `auditS`; older periods at
+   * `coarseSampleS` (tank measurements and audit rows), except around the cuts and while a tanker,
+   * pipeline receipt or truck loading moves product (then at full rate, so openings, closings and
+   * receptions are measured as finely as live). Default 2.
+   */
+  detailedDays?: number;
+  /** Tank sample period of the older periods, s (multiple of tankSampleS). Default 960 (16 min). */
+  coarseSampleS?: number;
   /** Model parameters. Default DEMO_HISTORY_MODEL_CONFIG. */
   modelConfig?: Partial<SiteModelConfig>;
   /** Model seed. Default 2026. */
@@ -142,6 +152,23 @@ export function demoHistoryWindow(site: Site, now: Date, days: number): { firstP
 }
 
 /**
+ * Issue #6 item 14: full cut periods from the first day of the previous calendar month to the one
+ * before the period containing `now` (the largest over the installations), e.g. 36 on 2026-12-07
+ * (November and 1–6 December), so last month's report and yesterday's have content.
+ */
+export function demoHistoryDaysSincePreviousMonth(site: Site, now: Date): number {
+  let days = 1;
+  for (const installation of site.installations) {
+    const current = periodContaining(now, installation.cutHour, installation.timeZone).reportDate;
+    const [year, month] = current.split("-").map(Number) as [number, number];
+    const firstOfPrevious = new Date(Date.UTC(year, month - 2, 1)).toISOString().slice(0, 10);
+    const span = Math.round((Date.parse(`${current}T00:00:00Z`) - Date.parse(`${firstOfPrevious}T00:00:00Z`)) / 86_400_000);
+    days = Math.max(days, span);
+  }
+  return days;
+}
+
+/**
  * The demo's seed step: on a fresh database, seeds the site as created at the start of the
  * history's first period (so the daily cut job makes exactly the history's cuts) and generates the
  * history; otherwise just the (idempotent) seed. Returns the history, or null when none was made.
@@ -171,6 +198,8 @@ export async function generateDemoHistory(db: Database, site: Site, options: Dem
   const stepS = options.stepS ?? 30;
   const tankSampleS = options.tankSampleS ?? 120;
   const auditS = options.auditS ?? 120;
+  const coarseSampleS = options.coarseSampleS ?? 960;
+  const detailedDays = options.detailedDays ?? 2;
   const seed = options.seed ?? 2026;
   const warmUpS = options.warmUpS ?? 12 * 3600;
   const leadInS = options.leadInS ?? 600;
@@ -178,6 +207,7 @@ export async function generateDemoHistory(db: Database, site: Site, options: Dem
   const lagMs = (options.processLagS ?? 300) * 1000;
   const leakSpec = options.leak === undefined ? { installationKey: "EDS-0001", tankKey: "TQS-EDS-0002", litresPerHour: 40 } : options.leak;
   if (!(stepS > 0) || tankSampleS % stepS !== 0) throw new RangeError(`tankSampleS (${tankSampleS}) debe ser múltiplo de stepS (${stepS})`);
+  if (coarseSampleS % tankSampleS !== 0) throw new RangeError(`coarseSampleS (${coarseSampleS}) debe ser múltiplo de tankSampleS (${tankSampleS})`);
 
   const window = demoHistoryWindow(site, options.now, days);
   const startMs = window.firstPeriodStart.getTime() - leadInS * 1000;
@@ -190,6 +220,17 @@ export async function generateDemoHistory(db: Database, site: Site, options: Dem
     const first = periodForDate(addDays(periodContaining(options.now, installation.cutHour, installation.timeZone).reportDate, -days), installation.cutHour, installation.timeZone);
     leak = { ...leakSpec, from: first.start, to: first.end };
   }
+
+  // Periods before this instant are written at the coarse rate (see `detailedDays`).
+  const detailedFromMs = detailedDays >= days ? startMs : window.cutInstants[Math.max(0, window.cutInstants.length - detailedDays - 1)]!.getTime();
+  const nearCutMs = 30 * 60_000;
+  // Full rate this long after a tank stops moving: the reception detector's settle time (180 s) with margin.
+  const settleTailMs = 10 * 60_000;
+  const cutTimes = [window.firstPeriodStart.getTime(), ...window.cutInstants.map((c) => c.getTime())];
+  const fullRateAt = (timeMs: number): boolean => timeMs >= detailedFromMs || cutTimes.some((c) => Math.abs(timeMs - c) <= nearCutMs);
+  // A tank that a tanker, pipeline receipt or truck loading is filling or emptying (or did within the last coarse sample).
+  const movingUntil = new Map<string, number>();
+  const pendingDuctRest = new Map<string, { time: Date; grossL: number; netL: number }>();
 
   const configs = await loadTankMeasurementConfigs(db);
   const configByTank = new Map(configs.map((c) => [`${c.installationKey}/${c.tankKey}`, c]));
@@ -219,7 +260,16 @@ export async function generateDemoHistory(db: Database, site: Site, options: Dem
   const rng = createPrng(seed);
   // Cut instants (and the first period's start) the plant keeps clear of long operations.
   const quietUntil = [window.firstPeriodStart, ...window.cutInstants].map((c) => c.getTime());
+  // A pipeline receipt refills a terminal tank from 35 % to 85 % at 8,000 L/min (up to ~4 h): none
+  // starts in the last 4 h before a cut (the model starts them by threshold, so the threshold is
+  // lowered to zero there and restored after).
+  const pipelineQuietMs = 4 * 3600_000;
+  let normalConfig: SiteModelConfig | null = null;
   const keepCutsClear = (st: SiteModelState): SiteModelState => {
+    normalConfig ??= st.config;
+    const pipelineQuiet = quietUntil.some((c) => st.timeMs >= c - pipelineQuietMs && st.timeMs < c);
+    const config = pipelineQuiet ? { ...normalConfig, pipelineThresholdFraction: 0 } : normalConfig;
+    if (st.config !== config) st = { ...st, config };
     const cut = quietUntil.find((c) => st.timeMs >= c - quietMs && st.timeMs < c);
     if (cut === undefined) return st;
     // Operating practice of the simulated site: no truck loading or tanker discharge starts in the
@@ -266,6 +316,9 @@ export async function generateDemoHistory(db: Database, site: Site, options: Dem
 
   const sample = (timeMs: number, withTanks: boolean, final = false): void => {
     const time = new Date(timeMs);
+    const fullRateAll = final || fullRateAt(timeMs);
+    const coarseTick = (timeMs - startMs) % (coarseSampleS * 1000) === 0;
+    for (const o of state.operations) if (o.operation !== "sale") movingUntil.set(`${o.installationKey}/${o.tankKey}`, timeMs + settleTailMs);
     for (const meter of meters) {
       const total = meterTotals.get(meter.key)!;
       const op = state.operations.find((o) => o.installationKey === meter.installationKey && o.elementKey === meter.elementKey);
@@ -274,8 +327,23 @@ export async function generateDemoHistory(db: Database, site: Site, options: Dem
       const last = lastMeterValue.get(meter.key);
       const changed = !last || last.grossL !== grossL;
       lastMeterValue.set(meter.key, { grossL, moved: changed });
-      // Duct flow computers are read every step (their batches start at the last rest sample).
-      if (!changed && !last.moved && !final && !ductMeters.has(meter.key)) continue;
+      if (ductMeters.has(meter.key) && !fullRateAll && !final) {
+        // Older periods: a resting duct flow computer is written at the coarse tick and on the step
+        // before it moves (kept pending until then), so its batches still start at the exact rest sample.
+        if (!changed && !coarseTick) {
+          pendingDuctRest.set(meter.key, { time, grossL, netL: (total.netMl + (op?.movedNetMl ?? 0)) / 1000 });
+          continue;
+        }
+        const pending = pendingDuctRest.get(meter.key);
+        pendingDuctRest.delete(meter.key);
+        if (changed && pending) {
+          measurementBuffer.push(
+            { tag: tagName(meter.installationKey, meter.elementKey, "volume_total_l"), time: pending.time, value: pending.grossL, quality: QUALITY_GOOD },
+            { tag: tagName(meter.installationKey, meter.elementKey, "net_volume_total_l"), time: pending.time, value: pending.netL, quality: QUALITY_GOOD },
+          );
+        }
+      } else if (!changed && !last.moved && !final && !ductMeters.has(meter.key)) continue;
+      // Live, duct flow computers are read every step (their batches start at the last rest sample).
       measurementBuffer.push(
         { tag: tagName(meter.installationKey, meter.elementKey, "volume_total_l"), time, value: grossL, quality: QUALITY_GOOD },
         { tag: tagName(meter.installationKey, meter.elementKey, "net_volume_total_l"), time, value: (total.netMl + (op?.movedNetMl ?? 0)) / 1000, quality: QUALITY_GOOD },
@@ -283,7 +351,12 @@ export async function generateDemoHistory(db: Database, site: Site, options: Dem
     }
     if (!withTanks) return;
     for (const tank of state.tanks) {
-      const config = configByTank.get(`${tank.spec.installationKey}/${tank.spec.tankKey}`);
+      const tankRef = `${tank.spec.installationKey}/${tank.spec.tankKey}`;
+      // A tanker due within 30 min: the reception's opening is measured at full rate while the hoses still sell.
+      const tankerDue = tank.deliveryDueAtMs !== null && tank.deliveryDueAtMs - timeMs <= nearCutMs;
+      const fullRate = fullRateAll || tankerDue || (movingUntil.get(tankRef) ?? 0) >= timeMs;
+      if (!fullRate && !coarseTick) continue;
+      const config = configByTank.get(tankRef);
       const values: TankValues = {};
       for (const variable of TANK_VARIABLES) {
         values[variable] = { value: tank.measured[variable], time, quality: QUALITY_GOOD };
@@ -294,15 +367,29 @@ export async function generateDemoHistory(db: Database, site: Site, options: Dem
       measurementBuffer.push(...derived.readings);
       if (!derived.result.ok) continue;
       const previous = lastAudit.get(config.tankId);
-      if (previous === undefined || timeMs - previous >= auditS * 1000) {
+      if (previous === undefined || timeMs - previous >= (fullRate ? auditS : coarseSampleS) * 1000) {
         lastAudit.set(config.tankId, timeMs);
         auditBuffer.push(auditRow(config, values, time, derived.result.value));
       }
     }
   };
 
+  let analyzeEvery = 1;
+  let analyzeCountdown = 1;
   const process = async (untilMs: number, cutAtMs: number | null): Promise<void> => {
     await flush();
+    // Fresh planner statistics after a day of bulk writes (PGlite has no autovacuum): without them
+    // the detection's "reading at or before" look-ups scan the whole series.
+    // Refreshed at the 1st, 2nd, 4th, 8th… checkpoint: the series grow evenly, so the planner's
+    // estimates scale from there (a full `analyze` per simulated day would cost more than it saves).
+    analyzeCountdown -= 1;
+    if (analyzeCountdown === 0) {
+      const analyzeStarted = Date.now();
+      await db.query("analyze measurements, tank_readings, operations");
+      timing.writeMs += Date.now() - analyzeStarted;
+      analyzeEvery *= 2;
+      analyzeCountdown = analyzeEvery;
+    }
     const at = new Date(untilMs);
     let started = Date.now();
     const detection = await runOperationDetection(db, at, { logger: options.logger });

@@ -1,2 +1,2 @@
-export { DEMO_HISTORY_SETTING, demoHistoryWindow, generateDemoHistory, isDemoHistoryPending, seedDemoWithHistory } from "./history";
+export { DEMO_HISTORY_SETTING, demoHistoryDaysSincePreviousMonth, demoHistoryWindow, generateDemoHistory, isDemoHistoryPending, seedDemoWithHistory } from "./history";
 export type { DemoHistoryOptions, DemoHistoryResult } from "./history";

@@ -48,6 +48,13 @@ describe("server configuration (design.md §3 environment)", () => {
     expect(loadConfig({ AFORO_DEMO: "1" }).AFORO_DEMO).toBe(true);
   });
 
+  it("AFORO_DEMO_HISTORY_DAYS (issue #6 item 14): unset by default, 1–62 days, anything else refused with the range", () => {
+    expect(loadConfig({}).AFORO_DEMO_HISTORY_DAYS).toBeUndefined();
+    expect(loadConfig({ AFORO_DEMO_HISTORY_DAYS: "2" }).AFORO_DEMO_HISTORY_DAYS).toBe(2);
+    expect(loadConfig({ AFORO_DEMO_HISTORY_DAYS: "62" }).AFORO_DEMO_HISTORY_DAYS).toBe(62);
+    for (const bad of ["0", "63", "1.5", "diez"]) expect(() => loadConfig({ AFORO_DEMO_HISTORY_DAYS: bad })).toThrow(/AFORO_DEMO_HISTORY_DAYS/);
+  });
+
   it("exports every key of the contract", () => {
     for (const key of ["DATABASE_URL", "AFORO_DATA_DIR", "PORT", "HOST", "AUTH_SECRET", "AFORO_ENCRYPTION_KEY", "AFORO_IDLE_TIMEOUT_S", "AFORO_DEMO", "AFORO_TLS_CERT", "AFORO_TLS_KEY"]) {
       expect(CONFIG_KEYS).toContain(key);
