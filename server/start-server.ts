@@ -16,6 +16,7 @@ import { registerRuntime, unregisterRuntime, type AforoRuntime } from "./http/ru
 import { expireIdleSessions } from "./services/security/sessions";
 import { refreshCertificateStatuses } from "./services/csd/index";
 import { cfdiInboxJob } from "./services/cfdi/index";
+import { scheduledReportsJob } from "./services/sat-reports/scheduled";
 import { startScheduler, type Job } from "./jobs/scheduler";
 import { systemClock, type Clock } from "./platform/clock";
 import type { Logger } from "./platform/logger";
@@ -176,6 +177,8 @@ export async function startServer(config: Config, logger: Logger, clock: Clock =
       runAtStart: true,
       run: async (now) => void (await refreshCertificateStatuses(db, now, secrets.encryptionKeyHex)),
     });
+    // Issue #6 item 7 (A30-RPT-01/02): the daily report after each cut, the monthly after the month's last cut.
+    jobs.push(scheduledReportsJob(db, { keyHex: secrets.encryptionKeyHex, logger: logger.child({ subsystem: "reportes" }) }));
     // Issue #6: CFDI dropped into <data dir>/cfdi-entrada are imported and matched to operations (A30-CFDI).
     jobs.push(cfdiInboxJob(db, { dataDir, logger: logger.child({ subsystem: "cfdi" }) }));
     // Issue #4: receptions and sales detected from tank readings and hose totalizers (A30-REC-01).
