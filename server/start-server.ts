@@ -24,6 +24,7 @@ import { resolveSecrets } from "./platform/secrets";
 import { AFORO_VERSION } from "./platform/version";
 import { startRealtimeGateway } from "./realtime/gateway";
 import { runDueCuts } from "./services/inventory/index";
+import { seedDemoFiscalDocuments } from "./services/demo/fiscal-documents";
 import { demoHistoryDaysSincePreviousMonth, seedDemoWithHistory } from "./services/demo/index";
 import { atgReportFromCollector, incompleteRecordsJob, operationDetectionJob, recordAtgDelivery } from "./services/operations/index";
 import { recordsIntegrityJob } from "./services/records-integrity/index";
@@ -79,6 +80,8 @@ export async function startServer(config: Config, logger: Logger, clock: Clock =
           logger: logger.child({ subsystem: "demo-history" }),
         })
       : null;
+    // Issue #6 item 14: the history's receptions and truck loadings get demo CFDI, its lots demo dictámenes.
+    if (demoHistory) await seedDemoFiscalDocuments(db, { until: clock.now(), now: clock.now(), logger: logger.child({ subsystem: "demo-history" }) });
     // A30-LOG-01 categories 2/3: this start in the bitácora; the clean stop too (runs just before the database closes).
     const processInfo = await recordServerStart(db, { now: clock.now(), version: AFORO_VERSION, pid: process.pid });
     // A30-SEC-14: shipped files vs release-manifest.json (alteration → bitácora entry + type-3 alarm); kept for /api/health and the footer.

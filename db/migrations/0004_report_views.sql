@@ -29,7 +29,8 @@ SELECT DISTINCT ON (c.tank_id, c.report_date)
  ORDER BY c.tank_id, c.report_date, c.measurement_system_id NULLS LAST, c.id;
 --> statement-breakpoint
 -- rpt_daily_operations: every current operation with the element it was measured at and the
--- number of non-cancelled CFDI linked to it (Recepcion/Entrega records and their Complemento).
+-- number of non-cancelled CFDI linked to its record (a link belongs to the record — installation
+-- and number — whatever version it was made on; Recepcion/Entrega records and their Complemento).
 CREATE VIEW "rpt_daily_operations" AS
 SELECT i.key AS clave_instalacion,
        o.number AS numero_registro,
@@ -45,8 +46,8 @@ SELECT i.key AS clave_instalacion,
        o.end_at AS fin,
        o.net_volume AS volumen,
        o.counterparty_rfc AS rfc_contraparte,
-       (SELECT count(*) FROM cfdi_operation_links l JOIN cfdi f ON f.id = l.cfdi_id
-         WHERE l.operation_id = o.id AND f.status <> 'cancelado') AS cfdi_vinculados,
+       (SELECT count(DISTINCT l.cfdi_id) FROM cfdi_operation_links l JOIN operations v ON v.id = l.operation_id JOIN cfdi f ON f.id = l.cfdi_id
+         WHERE v.installation_id = o.installation_id AND v.number = o.number AND l.unlinked_at IS NULL AND f.status <> 'cancelado') AS cfdi_vinculados,
        o.id AS operation_id
   FROM operations o
   JOIN installations i ON i.id = o.installation_id

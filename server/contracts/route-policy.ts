@@ -72,6 +72,7 @@ export const ROUTE_POLICY: Record<string, RoutePolicy> = {
   // (captureFiscalData — the fiscal-data writers; the Auditor Fiscal stays read-only).
   "GET /api/reports": "reports",
   "POST /api/reports": "captureFiscalData",
+  "GET /api/reports/precheck": "reports",
   "GET /api/reports/:id": "reports",
   "GET /api/reports/:id/download": "reports",
   "GET /api/reports/:id/verify": "reports",

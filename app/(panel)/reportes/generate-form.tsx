@@ -2,9 +2,19 @@
 
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
+import { apiFetch } from "../../_lib/api-fetch";
 import { field, postJson } from "../../_lib/post-json";
 
 type Phase = { state: "idle" } | { state: "running"; step: string } | { state: "done"; message: string; warning: string | null } | { state: "error"; messages: string[] };
+
+interface PrecheckItem {
+  code: string;
+  label: string;
+  count: number;
+  examples: string[];
+}
+
+type Precheck = { state: "idle" } | { state: "loading" } | { state: "error" } | { state: "done"; month: string; items: PrecheckItem[] };
 
 interface Generated {
   report: { reportId: number; version: number; fileName: string; sealed: boolean; noCertificado: string | null; isTest: boolean };
@@ -19,6 +29,18 @@ export function GenerateReportForm({ installations }: { installations: { key: st
   const router = useRouter();
   const [kind, setKind] = useState<"daily" | "monthly">("daily");
   const [phase, setPhase] = useState<Phase>({ state: "idle" });
+  const [installationKey, setInstallationKey] = useState(installations[0]?.key ?? "");
+  const [precheck, setPrecheck] = useState<Precheck>({ state: "idle" });
+
+  // A30-RPT-06: the month's pre-check, shown before a monthly report is generated.
+  async function loadPrecheck(installation: string, month: string) {
+    if (!installation || !/^\d{4}-\d{2}$/.test(month)) return setPrecheck({ state: "idle" });
+    setPrecheck({ state: "loading" });
+    const response = await apiFetch(`/api/reports/precheck?installation=${encodeURIComponent(installation)}&month=${encodeURIComponent(month)}`).catch(() => null);
+    if (!response?.ok) return setPrecheck({ state: "error" });
+    const body = (await response.json()) as { month: string; items: PrecheckItem[] };
+    setPrecheck({ state: "done", month: body.month, items: body.items });
+  }
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -56,7 +78,16 @@ export function GenerateReportForm({ installations }: { installations: { key: st
         </div>
         <div className="users-field">
           <label htmlFor="report-installation">Instalación</label>
-          <select id="report-installation" name="installationKey" required>
+          <select
+            id="report-installation"
+            name="installationKey"
+            required
+            value={installationKey}
+            onChange={(e) => {
+              setInstallationKey(e.target.value);
+              setPrecheck({ state: "idle" });
+            }}
+          >
             {installations.map((i) => (
               <option key={i.key} value={i.key}>
                 {i.key} — {i.description}
@@ -72,13 +103,45 @@ export function GenerateReportForm({ installations }: { installations: { key: st
         ) : (
           <div className="users-field">
             <label htmlFor="report-month">Mes</label>
-            <input id="report-month" name="month" type="month" required pattern="\d{4}-\d{2}" placeholder="AAAA-MM" />
+            <input
+              id="report-month"
+              name="month"
+              type="month"
+              required
+              pattern="\d{4}-\d{2}"
+              placeholder="AAAA-MM"
+              onChange={(e) => void loadPrecheck(installationKey, e.target.value)}
+            />
           </div>
         )}
         <button type="submit" disabled={running}>
           {running ? "Generando…" : "Generar reporte"}
         </button>
       </form>
+      {kind === "monthly" && precheck.state !== "idle" ? (
+        <div className="reports-precheck" data-testid="report-precheck" aria-live="polite">
+          <h3>Verificación previa del mes (A30-RPT-06)</h3>
+          {precheck.state === "loading" ? <p className="users-help">Revisando los registros del mes…</p> : null}
+          {precheck.state === "error" ? <p className="settings-error">No se pudo hacer la verificación previa.</p> : null}
+          {precheck.state === "done" && precheck.items.length === 0 ? <p className="settings-ok">Sin pendientes: el mes {precheck.month} está completo.</p> : null}
+          {precheck.state === "done" && precheck.items.length > 0 ? (
+            <ul>
+              {precheck.items.map((item) => (
+                <li key={item.code} data-precheck={item.code}>
+                  <strong>{item.label}</strong>: {item.count}
+                  {item.examples.length > 0 ? (
+                    <span className="users-help">
+                      {" "}
+                      — {item.examples.join("; ")}
+                      {item.count > item.examples.length ? ` y ${item.count - item.examples.length} más` : ""}
+                    </span>
+                  ) : null}
+                </li>
+              ))}
+            </ul>
+          ) : null}
+        </div>
+      ) : null}
       {phase.state === "running" ? (
         <p role="status" className="reports-progress" data-testid="report-progress">
           <progress aria-label="Progreso de la generación" /> {phase.step}

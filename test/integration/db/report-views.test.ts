@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedCatalogs } from "../../../db/seed/catalogs";
 import { DEMO_SITE } from "../../../server/contracts/demo-site";
+import { seedDemoFiscalDocuments } from "../../../server/services/demo/fiscal-documents";
 import { seedDemoWithHistory } from "../../../server/services/demo/index";
 import { buildDailyReportFromDatabase } from "../../../server/services/sat-reports/daily";
 import { buildMonthlyReportFromDatabase } from "../../../server/services/sat-reports/monthly";
@@ -26,6 +27,7 @@ describe.each(testEngines)("report views on %s (A30-RPT-07)", (engine) => {
     t = await openTestDatabase(engine);
     await seedCatalogs(t.db);
     if (!(await seedDemoWithHistory(t.db, DEMO_SITE, { now: NOW }))) throw new Error("a fresh demo database must get a history");
+    await seedDemoFiscalDocuments(t.db, { until: NOW, now: NOW });
   }, 240_000);
 
   afterAll(async () => {
@@ -43,13 +45,15 @@ describe.each(testEngines)("report views on %s (A30-RPT-07)", (engine) => {
       close(tank.Existencias.VolumenExistenciasAnterior, Number(row.volumen_existencias_anterior));
       close(tank.Existencias.VolumenAcumOpsRecepcion.ValorNumerico, Number(row.volumen_acum_ops_recepcion));
       close(tank.Existencias.VolumenAcumOpsEntrega.ValorNumerico, Number(row.volumen_acum_ops_entrega));
-      const [ops] = await t.db.query<{ n: number; total: string | null }>(
-        `select count(*)::int as n, sum(volumen)::text as total from rpt_daily_operations
+      const [ops] = await t.db.query<{ n: number; total: string | null; cfdi: number }>(
+        `select count(*)::int as n, sum(volumen)::text as total, coalesce(sum(cfdi_vinculados), 0)::int as cfdi from rpt_daily_operations
           where clave_tanque = $1 and tipo = 'reception' and fin >= $2 and fin < $3`,
         [tank.ClaveIdentificacionTanque, row.inicio_periodo, row.corte],
       );
       expect(tank.Recepciones.TotalRecepciones).toBe(ops!.n);
       close(tank.Recepciones.SumaVolumenRecepcion.ValorNumerico, Number(ops!.total ?? 0));
+      // Each demo CFDI covers one reception: the documents of the tank's receptions (links kept across versions).
+      expect(tank.Recepciones.TotalDocumentos).toBe(ops!.cfdi);
     }
   });
 
