@@ -66,6 +66,7 @@ export const ROUTE_POLICY: Record<string, RoutePolicy> = {
   "POST /api/cfdi": "captureFiscalData",
   "GET /api/cfdi/:id": "view",
   "POST /api/cfdi/:id/links": "captureFiscalData",
+  "POST /api/cfdi/:id/status": "captureFiscalData",
   // Issue #6 items 9, 10, 12: SAT reports. Reading, preview, print, downloads and verification are
   // "Consulta e impresión de informes" (reports: Administrador, Supervisor, Auditor Fiscal; A30-ACC-03/08).
   // Generating, sealing and recording the delivery store fiscal records: Administrador, Supervisor

@@ -46,6 +46,7 @@ const BODY_FIELDS: Record<string, string[]> = {
   // Issue #6 items 1 and 3: CFDI upload (multipart form field) and manual link/unlink.
   "POST /api/cfdi": ["files"],
   "POST /api/cfdi/:id/links": ["operationId", "action", "reason", "volume"],
+  "POST /api/cfdi/:id/status": ["status", "code", "reason"],
   // Issue #6 items 9–10, 12: SAT reports (generate, seal, record the delivery).
   "POST /api/reports": ["kind", "installationKey", "date", "month"],
   "POST /api/reports/:id/seal": [],
@@ -64,6 +65,7 @@ const QUERY_PARAMS: Record<string, string[]> = {
   "GET /api/dictamenes": ["view", "installation", "type", "limit"],
   "GET /api/cfdi": ["direction", "link", "purpose", "rfc", "from", "to", "limit"],
   "GET /api/reports": ["installation"],
+  "GET /api/reports/precheck": ["installation", "month"],
   "GET /api/reports/:id/download": ["file"],
 };
 

@@ -31,6 +31,9 @@ async function generateMonthly(page: Page, installationKey: string, month: strin
   await page.getByLabel("Tipo").selectOption("monthly");
   await page.getByLabel("Instalación").selectOption(installationKey);
   await page.getByLabel("Mes").fill(month);
+  // A30-RPT-06: the month's pre-check is shown before generating (the demo's live tail leaves operations pending, never an error).
+  await expect(page.getByTestId("report-precheck")).toContainText("Verificación previa del mes");
+  await expect(page.getByTestId("report-precheck")).not.toContainText("No se pudo");
   await page.getByRole("button", { name: "Generar reporte" }).click();
   await expect(page.getByTestId("report-generated")).toBeVisible({ timeout: 60_000 });
   await expect(page.getByTestId("report-unsealed-warning")).toHaveCount(0);

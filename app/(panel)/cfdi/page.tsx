@@ -7,6 +7,7 @@ import { cfdiListQuerySchema } from "../../../server/services/cfdi/http";
 import { getCfdiDetail, listCfdi, listOperationsWithoutCfdi, type CfdiDetail, type CfdiListItem } from "../../../server/services/cfdi/index";
 import { formatNumber } from "../../_lib/format";
 import { CFDI_TYPE_LABEL, dateTime, groupAmount, OPERATION_TYPE_LABEL, PURPOSE_LABEL, STATUS_LABEL, UNIT_SYMBOL, volumeText } from "./format";
+import { CfdiStatusForm } from "./status-form";
 import { CfdiLinkButton, CfdiLinkForm, CfdiUnlinkForm } from "./link-controls";
 import { CfdiUploadForm } from "./upload-form";
 
@@ -69,6 +70,12 @@ function Detail({ detail, canCapture }: { detail: CfdiDetail; canCapture: boolea
           CFDI cancelado: no cuenta en los totales de volumen e importe y sus vínculos quedan señalados.
         </p>
       ) : null}
+      {detail.cancellation.code ? (
+        <p className="users-help" data-testid="cfdi-pac-answer">
+          Respuesta del PAC {detail.cancellation.code}: {detail.cancellation.message ?? "sin texto"}
+        </p>
+      ) : null}
+      {canCapture && detail.status !== "cancelado" ? <CfdiStatusForm cfdiId={detail.id} current={detail.status} /> : null}
       <h3>Conceptos</h3>
       <div className="operations-table-wrap">
         <table className="operations-table" data-testid="cfdi-concepts">

@@ -11,4 +11,6 @@ export type { CfdiListItem, CfdiDetail, CfdiFilter, CfdiLinkView, OperationWitho
 export { cfdiInboxJob, createCfdiInbox, CFDI_INBOX_DIR, PROCESSED_DIR, REJECTED_DIR } from "./inbox-job";
 export type { CfdiInbox, CfdiInboxOptions, InboxScanSummary } from "./inbox-job";
 export { CfdiError, SYSTEM_ACTOR, PURPOSE_LABEL, decimalText } from "./common";
+export { changeCfdiStatus, cfdiStatusSchema } from "./status";
+export type { CfdiStatusInput, CfdiStatusResult } from "./status";
 export type { CfdiActor, CfdiPurpose } from "./common";
