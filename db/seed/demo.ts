@@ -335,7 +335,9 @@ async function seedInstallation(orm: AforoOrm, site: Site, taxpayerId: number, i
       createdAt: now,
     })),
   );
-  await orm.insert(tags).values([...tagRows, ...derivedRows]).onConflictDoNothing({ target: tags.name });
+  // An installation without tanks (a pipeline of ducts only) has no tank tags.
+  const tagValues = [...tagRows, ...derivedRows];
+  if (tagValues.length > 0) await orm.insert(tags).values(tagValues).onConflictDoNothing({ target: tags.name });
 }
 
 /**

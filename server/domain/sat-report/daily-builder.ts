@@ -3,8 +3,11 @@
  * (A30-RPT-01): pure — no database, no clock; the service (server/services/sat-reports/daily.ts)
  * gathers the snapshot and validates the result with `assertValidReport` (A30-RPT-04).
  *
- * Supported installation kinds (first cut): service station (EDS: tanks + dispensers/hoses,
- * Expendio complement) and storage terminal (TDA: tanks + ducts, Almacenamiento complement).
+ * Supported installation kinds and their complement (A30-TYP-*, issue #6 item 7): service station
+ * (EDS: tanks + dispensers/hoses) → Expendio; storage terminal (TDA: tanks + ducts) → Almacenamiento;
+ * pipeline (transport ducts, optional tanks) → Transporte; distribution (distribution ducts and/or
+ * tanks) → Distribucion; process station and refinery (tanks + inlet/outlet ducts) → Refinacion.
+ * Each complement's Nacional/CFDI fields come from one table (`COMPLEMENT_SPECS`).
  *
  * Interpretations (see test/fixtures/sat-report/README.md and the research note
  * sat-report-format.md):
@@ -20,6 +23,22 @@
  *    operation's net volume);
  *  - ComposOctanajeGasolina falls back to the class value of the subproduct (SP16 87, SP17 91) when
  *    no quality record gives the octane.
+ * Complement interpretations (Comp-*.schema.json 0.3.0; amounts are the CFDI total unless stated):
+ *  - Expendio: PrecioCompra = total (Ingreso/Egreso); Ingreso adds PrecioDeVentaAlPublico = total and
+ *    PrecioVenta = unit price of the first concept with a volume (else total / linked volume, else 0);
+ *  - Almacenamiento: Contraprestacion = total (Ingreso/Egreso);
+ *  - Transporte: Nacional carries RfcCliente/NombreCliente (the shipper — client of the transport
+ *    service on injection and withdrawal alike; no permit field exists there). Contraprestacion =
+ *    total; TarifaDeTransporte (no stored tariff) = the unit price of the CFDI's first concept with a
+ *    volume, else total / linked volume; without either the report is refused with a clear message.
+ *    The shipped schema's allOf (copied from Expendio) also requires PrecioCompra for Ingreso/Egreso
+ *    and PrecioDeVentaAlPublico + PrecioVenta for Ingreso: they carry total, total and the tariff;
+ *  - Distribucion: RfcClienteOProveedor/NombreClienteOProveedor/PermisoClienteOProveedor;
+ *    PrecioVentaOCompraOContrap = total (the net amount sold, bought or paid for the service);
+ *  - Refinacion: same Nacional names as Distribucion; PrecioCompraOVenta = total. The shipped
+ *    schema's allOf uses `else` (requires PrecioCompra for Traslado, PrecioDeVentaAlPublico +
+ *    PrecioVenta for Egreso/Traslado): they carry total, total and the unit price (fallback as for
+ *    TarifaDeTransporte, refused without either).
  * SAT element names are kept verbatim.
  */
 import { zoneOffsetMs, zonedFields } from "../time/zoned";
@@ -28,7 +47,14 @@ import { zoneOffsetMs, zonedFields } from "../time/zoned";
 // Snapshot (input)
 // ---------------------------------------------------------------------------------------------
 
-export const SUPPORTED_DAILY_INSTALLATION_TYPES = ["service_station", "storage_terminal"] as const;
+export const SUPPORTED_DAILY_INSTALLATION_TYPES = [
+  "service_station",
+  "storage_terminal",
+  "pipeline",
+  "distribution",
+  "process_station",
+  "refinery",
+] as const;
 export type SupportedDailyInstallationType = (typeof SUPPORTED_DAILY_INSTALLATION_TYPES)[number];
 
 export type SatCharacter = "contratista" | "asignatario" | "permisionario" | "usuario";
@@ -263,10 +289,19 @@ function truncate(text: string, max: number): string {
 
 type Json = Record<string, unknown>;
 
-const COMPLEMENT_BY_TYPE: Record<SupportedDailyInstallationType, "Expendio" | "Almacenamiento"> = {
+/** SAT TipoComplemento Aforo writes (A30-TYP-*). */
+export type ReportComplementType = "Expendio" | "Almacenamiento" | "Transporte" | "Distribucion" | "Refinacion";
+
+/** Complement of each installation kind (A30-RPT-01/02, issue #6 item 7). */
+export const COMPLEMENT_BY_INSTALLATION_TYPE: Readonly<Record<SupportedDailyInstallationType, ReportComplementType>> = {
   service_station: "Expendio",
   storage_terminal: "Almacenamiento",
+  pipeline: "Transporte",
+  distribution: "Distribucion",
+  process_station: "Refinacion",
+  refinery: "Refinacion",
 };
+const COMPLEMENT_BY_TYPE = COMPLEMENT_BY_INSTALLATION_TYPE;
 
 /** Class octane of gasoline subproducts (SP16 < 91, SP17 ≥ 91) when no quality record states it. */
 const FALLBACK_OCTANE: Record<string, number> = { SP16: 87, SP17: 91 };
@@ -296,6 +331,7 @@ export function buildDailyReport(s: DailyReportSnapshot): Json {
   const tz = inst.timeZone;
   if (tp.providerRfcs.length === 0) issues.push("el contribuyente no tiene RFC del proveedor del programa (RfcProveedor)");
   for (const tank of s.tanks) if (!tank.cut) issues.push(`falta el corte diario de ${tank.key} del ${s.reportDate}`);
+  issues.push(...complementIssues(s.operations, complementType));
   if (issues.length > 0) throw new DailyReportBuildError(issues);
 
   const dt = (d: Date) => localDateTime(d, tz);
@@ -458,30 +494,120 @@ function pressure(o: DailySnapshotOperation): number {
   return roundTo(o.pressureAbsKpa ?? o.referencePressureKpa, 3);
 }
 
+/** Per-complement field names and price mapping of the Nacional entry and its CFDIs (see the header). */
+interface ComplementSpec {
+  /** Nacional entry (without CFDIs) for the operation's counterparty. */
+  nacional(rfc: string, name: string, permit: string | null): Json;
+  /** Price fields of one CFDI, between TipoCfdi and FechaYHoraTransaccion (SAT order). */
+  prices(c: DailySnapshotCfdi, tipo: string): Json;
+  /** Fields that need a unit price for this CFDI type (reported when it cannot be derived). */
+  unitPriceFields(tipo: string): string[];
+}
+
+/** Unit price of a CFDI: the concept's, else total / linked volume; null when neither exists. */
+export function cfdiUnitPrice(c: DailySnapshotCfdi): number | null {
+  if (c.unitPrice !== null) return c.unitPrice;
+  return c.volumeLinked > 0 ? c.total / c.volumeLinked : null;
+}
+
+const unitPriceOrZero = (c: DailySnapshotCfdi) => roundTo(cfdiUnitPrice(c) ?? 0, 5);
+
+const withClientOrProvider = (permitField: "PermisoProveedor" | "PermisoClienteOProveedor") =>
+  (rfc: string, name: string, permit: string | null): Json => {
+    const out: Json = { RfcClienteOProveedor: rfc, NombreClienteOProveedor: truncate(name, 150) };
+    if (permit) out[permitField] = permit;
+    return out;
+  };
+
+export const COMPLEMENT_SPECS: Readonly<Record<ReportComplementType, ComplementSpec>> = {
+  Expendio: {
+    nacional: withClientOrProvider("PermisoProveedor"),
+    prices: (c, tipo) => {
+      const item: Json = {};
+      if (tipo !== "Traslado") item.PrecioCompra = roundTo(c.total, 5);
+      if (tipo === "Ingreso") {
+        item.PrecioDeVentaAlPublico = roundTo(c.total, 5);
+        item.PrecioVenta = roundTo(c.unitPrice ?? (c.volumeLinked > 0 ? c.total / c.volumeLinked : 0), 5);
+      }
+      return item;
+    },
+    unitPriceFields: () => [],
+  },
+  Almacenamiento: {
+    nacional: withClientOrProvider("PermisoProveedor"),
+    prices: (c, tipo) => (tipo !== "Traslado" ? { Contraprestacion: roundTo(c.total, 5) } : {}),
+    unitPriceFields: () => [],
+  },
+  Transporte: {
+    nacional: (rfc, name) => ({ RfcCliente: rfc, NombreCliente: truncate(name, 150) }),
+    prices: (c, tipo) => {
+      const item: Json = { Contraprestacion: roundTo(c.total, 5), TarifaDeTransporte: unitPriceOrZero(c) };
+      // Required by the shipped schema's allOf (Expendio's conditions), see the header.
+      if (tipo !== "Traslado") item.PrecioCompra = roundTo(c.total, 5);
+      if (tipo === "Ingreso") {
+        item.PrecioDeVentaAlPublico = roundTo(c.total, 5);
+        item.PrecioVenta = unitPriceOrZero(c);
+      }
+      return item;
+    },
+    unitPriceFields: (tipo) => (tipo === "Ingreso" ? ["TarifaDeTransporte", "PrecioVenta"] : ["TarifaDeTransporte"]),
+  },
+  Distribucion: {
+    nacional: withClientOrProvider("PermisoClienteOProveedor"),
+    prices: (c) => ({ PrecioVentaOCompraOContrap: roundTo(c.total, 5) }),
+    unitPriceFields: () => [],
+  },
+  Refinacion: {
+    nacional: withClientOrProvider("PermisoClienteOProveedor"),
+    prices: (c, tipo) => {
+      const item: Json = { PrecioCompraOVenta: roundTo(c.total, 5) };
+      // Required by the shipped schema's allOf `else` branches, see the header.
+      if (tipo === "Traslado") item.PrecioCompra = roundTo(c.total, 5);
+      if (tipo !== "Ingreso") {
+        item.PrecioDeVentaAlPublico = roundTo(c.total, 5);
+        item.PrecioVenta = unitPriceOrZero(c);
+      }
+      return item;
+    },
+    unitPriceFields: (tipo) => (tipo === "Ingreso" ? [] : ["PrecioVenta"]),
+  },
+};
+
+/**
+ * What the complement cannot express for these operations (A30-RPT-04): a reported CFDI whose
+ * complement needs a unit price (TarifaDeTransporte, Refinacion's PrecioVenta) with neither a
+ * concept unit price nor a linked volume. Only operations with a counterparty carry CFDIs.
+ */
+export function complementIssues(ops: readonly DailySnapshotOperation[], type: ReportComplementType): string[] {
+  const spec = COMPLEMENT_SPECS[type];
+  const issues: string[] = [];
+  for (const o of ops) {
+    if (!o.counterpartyRfc || !o.counterpartyName) continue;
+    for (const c of o.cfdis) {
+      const tipo = CFDI_TYPE_NAMES[c.type];
+      if (!tipo) continue;
+      const fields = spec.unitPriceFields(tipo);
+      if (fields.length > 0 && cfdiUnitPrice(c) === null) {
+        issues.push(
+          `el CFDI ${c.uuid} del registro ${o.number} no tiene precio unitario ni volumen vinculado: no se puede expresar ${fields.join(", ")} del complemento ${type}`,
+        );
+      }
+    }
+  }
+  return issues;
+}
+
 /** Complement of one operation (Nacional with counterparty + CFDIs, Aclaracion); undefined when there is nothing to state. */
-export function operationComplement(
-  o: DailySnapshotOperation,
-  type: "Expendio" | "Almacenamiento",
-  dt: DateFn,
-): Json | undefined {
+export function operationComplement(o: DailySnapshotOperation, type: ReportComplementType, dt: DateFn): Json | undefined {
+  const spec = COMPLEMENT_SPECS[type];
   const out: Json = { TipoComplemento: type };
   if (o.counterpartyRfc && o.counterpartyName) {
-    const nacional: Json = { RfcClienteOProveedor: o.counterpartyRfc, NombreClienteOProveedor: truncate(o.counterpartyName, 150) };
-    if (o.counterpartyPermit) nacional.PermisoProveedor = o.counterpartyPermit;
+    const nacional = spec.nacional(o.counterpartyRfc, o.counterpartyName, o.counterpartyPermit);
     const cfdis = o.cfdis
       .filter((c) => CFDI_TYPE_NAMES[c.type])
       .map((c) => {
         const tipo = CFDI_TYPE_NAMES[c.type] as string;
-        const item: Json = { Cfdi: c.uuid, TipoCfdi: tipo };
-        if (type === "Expendio") {
-          if (tipo !== "Traslado") item.PrecioCompra = roundTo(c.total, 5);
-          if (tipo === "Ingreso") {
-            item.PrecioDeVentaAlPublico = roundTo(c.total, 5);
-            item.PrecioVenta = roundTo(c.unitPrice ?? (c.volumeLinked > 0 ? c.total / c.volumeLinked : 0), 5);
-          }
-        } else if (tipo !== "Traslado") {
-          item.Contraprestacion = roundTo(c.total, 5);
-        }
+        const item: Json = { Cfdi: c.uuid, TipoCfdi: tipo, ...spec.prices(c, tipo) };
         item.FechaYHoraTransaccion = dt(c.issuedAt);
         item.VolumenDocumentado = { ValorNumerico: roundTo(c.volumeLinked, 5), UnidadDeMedida: c.unit };
         return item;
@@ -500,7 +626,7 @@ function documents(ops: DailySnapshotOperation[]): { count: number; amount: numb
   return { count: seen.size, amount: seen.size > 0 ? roundTo([...seen.values()].reduce((a, b) => a + b, 0), 5) : undefined };
 }
 
-function tankElement(t: DailySnapshotTank, s: DailyReportSnapshot, vol: VolumeFn, dt: DateFn, complementType: "Expendio" | "Almacenamiento"): Json {
+function tankElement(t: DailySnapshotTank, s: DailyReportSnapshot, vol: VolumeFn, dt: DateFn, complementType: ReportComplementType): Json {
   const cut = t.cut as DailySnapshotCut;
   const tz = s.installation.timeZone;
   const own = s.operations.filter((o) => o.tankId === t.id && o.elementType !== "hose").sort(byTime);
@@ -586,7 +712,7 @@ function tankElement(t: DailySnapshotTank, s: DailyReportSnapshot, vol: VolumeFn
   return out;
 }
 
-function ductElement(d: DailySnapshotDuct, ops: DailySnapshotOperation[], vol: VolumeFn, dt: DateFn, complementType: "Expendio" | "Almacenamiento"): Json {
+function ductElement(d: DailySnapshotDuct, ops: DailySnapshotOperation[], vol: VolumeFn, dt: DateFn, complementType: ReportComplementType): Json {
   const sorted = [...ops].sort(byTime);
   const receptions = sorted.filter((o) => o.type === "reception");
   const deliveries = sorted.filter((o) => o.type === "delivery");

@@ -4,8 +4,10 @@
  * (server/services/sat-reports/monthly.ts) gathers the snapshot and validates the result with
  * `assertValidReport("monthly", …)` (A30-RPT-04).
  *
- * Supported installation kinds: the same as the daily report (service station → Expendio
- * complement, storage terminal → Almacenamiento complement).
+ * Supported installation kinds: the same as the daily report, with the same complement per kind
+ * and the same Nacional/CFDI field mapping (daily-builder.ts `COMPLEMENT_BY_INSTALLATION_TYPE`,
+ * `COMPLEMENT_SPECS`): service station → Expendio, storage terminal → Almacenamiento, pipeline →
+ * Transporte, distribution → Distribucion, process station / refinery → Refinacion (A30-TYP-*).
  *
  * Interpretations (research note sat-report-format.md §3b, test/fixtures/sat-report/README.md):
  *  - one `ReporteDeVolumenMensual` per product/subproduct (always emitted);
@@ -23,10 +25,13 @@
  * SAT element names are kept verbatim.
  */
 import {
+  COMPLEMENT_BY_INSTALLATION_TYPE,
+  complementIssues,
   localDateTime,
   operationComplement,
   roundTo,
   SUPPORTED_DAILY_INSTALLATION_TYPES,
+  type ReportComplementType,
   type DailySnapshotEvent,
   type DailySnapshotInstallation,
   type DailySnapshotOperation,
@@ -97,12 +102,7 @@ export interface MonthlyTankSummary {
 }
 
 type Json = Record<string, unknown>;
-type ComplementType = "Expendio" | "Almacenamiento";
-
-const COMPLEMENT_BY_TYPE: Record<SupportedDailyInstallationType, ComplementType> = {
-  service_station: "Expendio",
-  storage_terminal: "Almacenamiento",
-};
+type ComplementType = ReportComplementType;
 
 /** CFDI types reported (TipoCfdi Ingreso/Egreso/Traslado), as the daily builder. */
 const REPORTED_CFDI_TYPES = new Set(["I", "E", "T"]);
@@ -173,9 +173,10 @@ export function buildMonthlyReport(s: MonthlyReportSnapshot): Json {
     if (t.status !== "O") continue;
     if (!t.cuts.some((c) => c.reportDate === lastDay)) issues.push(`falta el corte diario de ${t.key} del ${lastDay} (cierre del mes)`);
   }
+  const complementType = COMPLEMENT_BY_INSTALLATION_TYPE[inst.type];
+  issues.push(...complementIssues(s.operations, complementType));
   if (issues.length > 0) throw new MonthlyReportBuildError(issues);
 
-  const complementType = COMPLEMENT_BY_TYPE[inst.type];
   const dt = (d: Date) => localDateTime(d, inst.timeZone);
 
   const products = new Map<string, DailySnapshotProduct>();
@@ -328,7 +329,10 @@ function mergedComplement(ops: DailySnapshotOperation[], type: ComplementType, d
     const c = operationComplement({ ...o, clarification: null }, type, dt);
     const entries = (c?.Nacional as Json[] | undefined) ?? [];
     for (const n of entries) {
-      const key = `${String(n.RfcClienteOProveedor)}|${String(n.NombreClienteOProveedor)}|${String(n.PermisoProveedor ?? "")}`;
+      // Counterparty identity = the Nacional entry without its CFDIs (field names differ per complement).
+      const identity: Json = { ...n };
+      delete identity.CFDIs;
+      const key = JSON.stringify(identity);
       let target = nacional.get(key);
       if (!target) {
         target = { ...n };

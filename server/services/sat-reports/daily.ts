@@ -9,7 +9,9 @@
  *
  * Period: the cut period of the report date (inventory_cuts.period_start … cut_at), operations by
  * `end_at` in [period_start, cut_at) like the daily cut service; bitácora entries by `time` in the
- * same interval, of the installation or of no installation (system-wide entries).
+ * same interval, of the installation or of no installation (system-wide entries). An installation
+ * without tanks (a pipeline of transport ducts, A30-TYP) has no inventory cut: its period is the cut
+ * schedule's period of the report date, reported once closed (`now`).
  */
 import { randomUUID } from "node:crypto";
 import type { Database, SqlExecutor } from "../../../db/client";
@@ -27,6 +29,8 @@ import { reportFileName, type ReportTypeCode } from "../../domain/sat-report/fil
 import { packageReport, type ReportPackage } from "../../domain/sat-report/package";
 import { assertValidReport } from "../../domain/sat-report/report-rules";
 import type { ReportValidationError } from "../../domain/sat-report/schema-loader";
+import { schedulePeriodContaining, schedulePeriodForDate } from "../../domain/settings/cut-schedule";
+import { loadCutSchedules } from "../settings/store";
 import { date, loadBitacoraWindow, loadCfdisByOperationNumber, loadSnapshotProducts, num, numOrNull, snapshotHeader, type InstallationHeaderRow } from "./snapshot-shared";
 // Re-exported: the monthly report, the CLI and tests read the SAT software version from here.
 export { satSoftwareVersion } from "./snapshot-shared";
@@ -64,17 +68,37 @@ export interface DailyReportResult {
 
 const dateOrNull = (v: unknown): Date | null => (v === null || v === undefined ? null : date(v));
 
-type InstallationRow = InstallationHeaderRow;
+type InstallationRow = InstallationHeaderRow & { cut_hour: string; created_at: unknown };
+
+export interface DailyReportOptions {
+  /** Current time: an installation without tanks is reported only once its cut period has closed. Default: the clock. */
+  now?: Date;
+}
+
+/**
+ * The cut period of an installation without tanks (A30-TYP: a pipeline of transport ducts has no
+ * inventory cut): the cut schedule's period of the report date, once closed and not before the
+ * installation was registered; null otherwise.
+ */
+async function tanklessPeriod(db: SqlExecutor, inst: InstallationRow, reportDate: string, now: Date): Promise<{ start: Date; end: Date } | null> {
+  const [tankCount] = await db.query<{ n: number }>(`select count(*)::int as n from tanks where installation_id = $1`, [inst.id]);
+  if (Number(tankCount?.n ?? 0) > 0) return null;
+  const schedule = (await loadCutSchedules(db, [{ id: inst.id, cut_hour: inst.cut_hour, time_zone: inst.time_zone }])).get(Number(inst.id))!;
+  if (reportDate < schedulePeriodContaining(schedule, date(inst.created_at)).reportDate) return null;
+  const period = schedulePeriodForDate(schedule, reportDate);
+  return period.end.getTime() <= now.getTime() ? period : null;
+}
 
 /** Gathers the snapshot of the stored records (no validation). */
 export async function loadDailyReportSnapshot(
   db: SqlExecutor,
   installationKey: string,
   reportDate: string,
+  options: DailyReportOptions = {},
 ): Promise<{ snapshot: DailyReportSnapshot; installationId: number; periodStart: Date }> {
   const [inst] = await db.query<InstallationRow>(
     `select i.id, i.key, i.description, i.type, i.permit_modality, i.permit_number, i.contract_or_assignment_number,
-            i.natural_gas_storage_installation, i.latitude, i.longitude, i.time_zone,
+            i.natural_gas_storage_installation, i.latitude, i.longitude, i.time_zone, i.cut_hour, i.created_at,
             t.rfc, t.legal_representative_rfc, t.provider_rfcs, t.character,
             t.permit_modality as tp_permit_modality, t.permit_number as tp_permit_number, t.contract_or_assignment_number as tp_contract
        from installations i join taxpayers t on t.id = i.taxpayer_id
@@ -101,13 +125,14 @@ export async function loadDailyReportSnapshot(
       order by c.tank_id, c.measurement_system_id nulls last, c.id`,
     [inst.id, reportDate],
   );
-  if (cuts.length === 0) {
+  const tankless = cuts.length === 0 ? await tanklessPeriod(db, inst, reportDate, options.now ?? new Date()) : null;
+  if (cuts.length === 0 && !tankless) {
     throw new DailyReportError("no_cut", `No hay corte diario de ${installationKey} para el ${reportDate}; el reporte diario se genera a partir del corte`);
   }
   const cutByTank = new Map<number, (typeof cuts)[number]>();
   for (const c of cuts) if (!cutByTank.has(c.tank_id)) cutByTank.set(c.tank_id, c);
-  const periodStart = new Date(Math.min(...cuts.map((c) => date(c.period_start).getTime())));
-  const cutAt = new Date(Math.max(...cuts.map((c) => date(c.cut_at).getTime())));
+  const periodStart = tankless ? tankless.start : new Date(Math.min(...cuts.map((c) => date(c.period_start).getTime())));
+  const cutAt = tankless ? tankless.end : new Date(Math.max(...cuts.map((c) => date(c.cut_at).getTime())));
 
   const products = await loadSnapshotProducts(db, inst.id, reportDate);
 
@@ -335,8 +360,13 @@ export async function loadDailyReportSnapshot(
  * installation_not_found, no_cut, build_failed (data the report cannot express) or
  * invalid_report (every failing path) — an invalid report is never returned.
  */
-export async function buildDailyReportFromDatabase(db: SqlExecutor, installationKey: string, reportDate: string): Promise<DailyReportResult> {
-  const { snapshot, installationId, periodStart } = await loadDailyReportSnapshot(db, installationKey, reportDate);
+export async function buildDailyReportFromDatabase(
+  db: SqlExecutor,
+  installationKey: string,
+  reportDate: string,
+  options: DailyReportOptions = {},
+): Promise<DailyReportResult> {
+  const { snapshot, installationId, periodStart } = await loadDailyReportSnapshot(db, installationKey, reportDate, options);
   let report: Record<string, unknown>;
   try {
     report = buildDailyReport(snapshot);
@@ -380,10 +410,18 @@ export function serializeDailyReport(report: Record<string, unknown>): string {
   return `${JSON.stringify(report, null, 2)}\n`;
 }
 
-/** SAT TipoReporte of the file name per installation kind (research note §6: EXO for service stations). */
+/**
+ * SAT TipoReporte of the file name per installation kind (research note §6: EXO for service
+ * stations; the validator's list has TRA transporte, DIS distribución, REF refinación — a process
+ * station reports like a refinery, A30-TYP-*). Used by the daily and the monthly report.
+ */
 export const DAILY_REPORT_TYPE_CODES: Readonly<Record<string, ReportTypeCode>> = {
   service_station: "EXO",
   storage_terminal: "ALM",
+  pipeline: "TRA",
+  distribution: "DIS",
+  process_station: "REF",
+  refinery: "REF",
 };
 
 export interface StoreDailyReportOptions {
@@ -419,7 +457,7 @@ export async function storeDailyReport(
   reportDate: string,
   options: StoreDailyReportOptions,
 ): Promise<StoredDailyReport> {
-  const result = await buildDailyReportFromDatabase(db, installationKey, reportDate);
+  const result = await buildDailyReportFromDatabase(db, installationKey, reportDate, { now: options.now });
   const tipoReporte = DAILY_REPORT_TYPE_CODES[result.installationType];
   const name = tipoReporte
     ? reportFileName({

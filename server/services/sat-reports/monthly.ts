@@ -14,7 +14,9 @@
  * bitácora entries by `time` in [start, end), like the daily cut, so that for a month with all its
  * cuts the totals equal the sum of the daily cuts (A30-RPT-02). Days of the window without a cut
  * are listed in `missingCutDates` (the pre-check of A30-RPT-06 shows them); the cut of the month's
- * last day is required (the month-end stock).
+ * last day is required (the month-end stock). An installation without tanks (a pipeline of
+ * transport ducts, A30-TYP) has no cuts: its month is reported from the schedule's window once
+ * closed, with no missing cut dates.
  */
 import { randomUUID } from "node:crypto";
 import type { Database, SqlExecutor } from "../../../db/client";
@@ -133,7 +135,11 @@ export async function loadMonthlyReportSnapshot(db: SqlExecutor, installationKey
       order by c.tank_id, c.report_date, c.measurement_system_id nulls last, c.id`,
     [inst.id, firstDay, lastDay],
   );
-  if (cuts.length === 0) {
+  // A30-TYP: an installation without tanks (a pipeline of transport ducts) has no inventory cut;
+  // its month is the cut schedule's window, reported once that window has closed.
+  const [tankCount] = await db.query<{ n: number }>(`select count(*)::int as n from tanks where installation_id = $1`, [inst.id]);
+  const tankless = Number(tankCount?.n ?? 0) === 0;
+  if (cuts.length === 0 && !(tankless && windowEnd.getTime() <= reportedAt.getTime() && firstCovered <= lastDay)) {
     throw new MonthlyReportError("no_cut", `No hay cortes diarios de ${installationKey} en ${month}; el reporte mensual se genera a partir de los cortes`);
   }
   // One cut per tank and date (the first measurement system's, as the daily report).
@@ -154,7 +160,7 @@ export async function loadMonthlyReportSnapshot(db: SqlExecutor, installationKey
     cutsByTank.set(c.tank_id, list);
   }
   const cutDates = new Set(cuts.map((c) => dateText(c.report_date)));
-  const missingCutDates = monthDays(month).filter((d) => d >= firstCovered && !cutDates.has(d));
+  const missingCutDates = tankless ? [] : monthDays(month).filter((d) => d >= firstCovered && !cutDates.has(d));
 
   const products = await loadSnapshotProducts(db, inst.id, lastDay);
 

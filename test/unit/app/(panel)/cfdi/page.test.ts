@@ -130,11 +130,13 @@ describe("/cfdi", () => {
   it.each(["operador", "auditor_fiscal"])("%s reads the list but gets no upload form and no link controls", async (role) => {
     state.role = role;
     state.items = [item({ links: [link] })];
-    state.detail = { ...item({ links: [link] }), linkHistory: [link], suggestions: [], concepts: [], related: [], paidBy: [], verificationReport: null } as unknown as CfdiDetail;
+    state.detail = { ...item({ links: [link] }), linkHistory: [link], suggestions: [], concepts: [], related: [], paidBy: [], verificationReport: null, cancellation: { code: null, message: null, changedAt: null } } as unknown as CfdiDetail;
     const html = await render({ detalle: "1" });
     expect(html).not.toContain("cfdi-upload-form");
     expect(html).not.toContain(">Desvincular</button>");
     expect(html).not.toContain(">Vincular CFDI</button>");
+    // A30-CFDI-06: only the capture profiles record a CFDI's status.
+    expect(html).not.toContain("cfdi-status-form");
     expect(html).toContain(`data-uuid="${UUID}"`);
   });
 
@@ -195,6 +197,9 @@ describe("/cfdi", () => {
     expect(html).toContain("Vínculos deshechos");
     expect(html).toContain('aria-label="Vincular a la operación 13"');
     expect(html).toContain(">Vincular CFDI</button>");
+    // A30-CFDI-06: the status form (PAC codes) for a CFDI that is not cancelled.
+    expect(html).toContain('data-testid="cfdi-status-form"');
+    expect(html).toContain(">Registrar estado</button>");
     // «Operaciones sin CFDI» offers to link each one to the open CFDI.
     expect(html).toContain('aria-label="Vincular el CFDI A0000000-0000-4000-8000-000000000001 a la operación 13"');
   });

@@ -245,8 +245,8 @@ describe("buildDailyReport (A30-RPT-01)", () => {
 
   it("rejects unsupported installation kinds, naming the supported ones, and tanks without their cut", () => {
     const s = snapshot();
-    s.installation.type = "refinery";
-    expect(() => buildDailyReport(s)).toThrow(/service_station, storage_terminal/);
+    s.installation.type = "extraction";
+    expect(() => buildDailyReport(s)).toThrow(/service_station, storage_terminal, pipeline, distribution, process_station, refinery/);
     const t = snapshot();
     t.tanks[0]!.cut = null;
     try {

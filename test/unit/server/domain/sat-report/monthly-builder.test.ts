@@ -210,7 +210,7 @@ describe("buildMonthlyReport (A30-RPT-02)", () => {
       "falta el corte diario de TQS-EDS-0002 del 2026-11-30 (cierre del mes)",
     ]);
     const u = stationSnapshot();
-    u.installation.type = "refinery";
+    u.installation.type = "extraction";
     expect(() => buildMonthlyReport(u)).toThrow(MonthlyReportBuildError);
     // A tank out of operation without cuts is not required.
     const f = stationSnapshot();
