@@ -55,6 +55,7 @@ export const ROUTE_POLICY: Record<string, RoutePolicy> = {
   "GET /api/dictamenes": "view",
   "POST /api/dictamenes": "captureFiscalData",
   "POST /api/dictamenes/import": "captureFiscalData",
+  "POST /api/dictamenes/:id/correction": "captureFiscalData",
   "POST /api/lots/:id/links": "captureFiscalData",
   // Issue #6 item 6: CSD certificates (A30-CSD-01…04). A30-ACC-03 "Manage CSD certificates" is
   // Administrador only, reading the list included (subjects, serials, validity of the seal keys).

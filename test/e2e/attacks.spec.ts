@@ -42,6 +42,7 @@ const BODY_FIELDS: Record<string, string[]> = {
   "POST /api/pedimentos/:id/links": ["action", "operationId", "volume"],
   "POST /api/dictamenes": ["installationKey", "laboratoryRfc", "laboratoryName", "folio", "issueDate", "samplingDate", "testDate", "resultsDate", "lotNumber", "productKey", "octaneIndex"],
   "POST /api/dictamenes/import": ["fileName", "content", "installationKey"],
+  "POST /api/dictamenes/:id/correction": ["dictamen", "reason"],
   "POST /api/lots/:id/links": ["operationIds", "reason"],
   // Issue #6 items 1 and 3: CFDI upload (multipart form field) and manual link/unlink.
   "POST /api/cfdi": ["files"],

@@ -32,6 +32,9 @@ test("A30-CFDI-05: the Supervisor uploads an acquisition CFDI in /cfdi and it is
   expect(created.status(), await created.text()).toBe(201);
   const { operation } = (await created.json()) as { operation: { id: number; number: number } };
 
+  // The demo history already holds the supplier's demo CFDI (issue #6 item 14): counted before the upload.
+  const supplierCfdi = async () => ((await (await page.request.get("/api/cfdi?rfc=GPA200101NL1&limit=1000")).json()) as { cfdi: { uuid: string }[] }).cfdi.map((c) => c.uuid);
+  const before = await supplierCfdi();
   const uuid = randomUUID().toUpperCase();
   const xml = fuelCfdi({ uuid, quantity: "13579", amount: "291948.50", unitPrice: "21.50", fecha: `${day}T10:00:00` });
   await page.getByRole("navigation", { name: "Principal" }).getByRole("link", { name: "CFDI" }).click();
@@ -50,9 +53,9 @@ test("A30-CFDI-05: the Supervisor uploads an acquisition CFDI in /cfdi and it is
   // The operation shows its CFDI.
   await page.goto(`/operaciones?detalle=${operation.id}`);
   await expect(page.getByTestId("operation-detail")).toContainText(uuid);
-  // The hostile file stored nothing: the supplier's only CFDI is the one imported.
-  const listed = (await (await page.request.get("/api/cfdi?rfc=GPA200101NL1")).json()) as { cfdi: { uuid: string }[] };
-  expect(listed.cfdi.map((c) => c.uuid)).toEqual([uuid]);
+  // The hostile file stored nothing: the supplier has exactly one CFDI more, the one imported.
+  const after = await supplierCfdi();
+  expect(after.filter((u) => !before.includes(u))).toEqual([uuid]);
 });
 
 test("A30-ACC-03: the Operador and the Auditor Fiscal see CFDI but cannot import (403)", async ({ browser }) => {

@@ -1,7 +1,7 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { useState, type FormEvent } from "react";
+import { useEffect, useRef, useState, type FormEvent } from "react";
 import { GAS_COMPONENTS } from "../../../server/domain/quality/fuels";
 import { NON_FOSSIL_DEFINITION, QUALITY_KIND_LABELS, qualityKindOf } from "../../../server/domain/quality/product-data";
 import { field, postJson } from "../../_lib/post-json";
@@ -16,6 +16,30 @@ interface Props {
   installations: InstallationOption[];
   products: Array<{ key: string; name: string }>;
   lotKinds: Record<string, string>;
+  /** A30-STO-02: correct this dictamen (its next version), the form pre-filled with its data. */
+  correction?: { id: number; version: number; folio: string; initial: Record<string, unknown> };
+}
+
+/** Form field values of a stored dictamen (names of this form's inputs). */
+function fieldValues(initial: Record<string, unknown>): Map<string, string> {
+  const values = new Map<string, string>();
+  for (const [key, value] of Object.entries(initial)) {
+    if (value === null || value === undefined || typeof value === "object") continue;
+    values.set(key, typeof value === "boolean" ? (value ? "Sí" : "No") : String(value));
+  }
+  const results = Array.isArray(initial.results) ? (initial.results as Array<Record<string, unknown>>) : [];
+  results.forEach((r, i) => {
+    const id = i + 1;
+    for (const [name, key] of [["property", "property"], ["sampling", "samplingMethod"], ["test", "testMethod"], ["value", "value"], ["unit", "unit"]] as const) {
+      if (r[key] !== undefined && r[key] !== null) values.set(`result-${id}-${name}`, String(r[key]));
+    }
+  });
+  const gas = Array.isArray(initial.gasComposition) ? (initial.gasComposition as Array<{ component: string; molarFraction: number; calorificValue?: number }>) : [];
+  for (const c of gas) {
+    values.set(`gas-${c.component}-fraction`, String(c.molarFraction));
+    if (c.calorificValue !== undefined) values.set(`gas-${c.component}-heat`, String(c.calorificValue));
+  }
+  return values;
 }
 
 interface ResultRow {
@@ -121,11 +145,25 @@ function reviewValue(key: string, value: unknown): string {
 }
 
 /** A32-01…08: capture of a dictamen (32.4 I–XVI), with a review of the data before saving (A30-TYP-11). */
-export function DictamenForm({ installations, products, lotKinds }: Props) {
+export function DictamenForm({ installations, products, lotKinds, correction }: Props) {
   const router = useRouter();
-  const [installation, setInstallation] = useState(installations[0]?.key ?? "");
-  const [product, setProduct] = useState(products.find((p) => p.key === "PR07")?.key ?? products[0]?.key ?? "");
-  const [rows, setRows] = useState<ResultRow[]>([{ id: 1 }]);
+  const initial = correction?.initial;
+  const [installation, setInstallation] = useState(typeof initial?.installationKey === "string" ? initial.installationKey : (installations[0]?.key ?? ""));
+  const [product, setProduct] = useState(typeof initial?.productKey === "string" ? initial.productKey : (products.find((p) => p.key === "PR07")?.key ?? products[0]?.key ?? ""));
+  const initialResults = Array.isArray(initial?.results) ? initial.results.length : 0;
+  const [rows, setRows] = useState<ResultRow[]>(Array.from({ length: Math.max(1, initialResults) }, (_, i) => ({ id: i + 1 })));
+  const formRef = useRef<HTMLFormElement>(null);
+  // Correction: the stored dictamen's values go into the (uncontrolled) fields once rendered.
+  useEffect(() => {
+    if (!initial || !formRef.current) return;
+    const values = fieldValues(initial);
+    for (const element of Array.from(formRef.current.elements)) {
+      if (!(element instanceof HTMLInputElement || element instanceof HTMLSelectElement || element instanceof HTMLTextAreaElement)) continue;
+      if (element.name === "installationKey" || element.name === "productKey") continue;
+      const value = values.get(element.name);
+      if (value !== undefined) element.value = value;
+    }
+  }, [initial]);
   const [review, setReview] = useState<Record<string, unknown> | null>(null);
   const [errors, setErrors] = useState<string[]>([]);
   const [saved, setSaved] = useState<{ text: string; warnings: string[] } | null>(null);
@@ -202,7 +240,10 @@ export function DictamenForm({ installations, products, lotKinds }: Props) {
   async function confirm() {
     if (!review) return;
     setBusy(true);
-    const answer = await postJson<{ dictamen: { folio: string; lotKey: string }; linked: unknown[]; warnings: string[] }>("/api/dictamenes", review);
+    const reason = correction ? ((document.getElementById("dict-correction-reason") as HTMLInputElement | null)?.value ?? "") : "";
+    const answer = correction
+      ? await postJson<{ dictamen: { folio: string; lotKey: string; version: number }; linked: unknown[]; warnings: string[] }>(`/api/dictamenes/${correction.id}/correction`, { dictamen: review, reason })
+      : await postJson<{ dictamen: { folio: string; lotKey: string; version: number }; linked: unknown[]; warnings: string[] }>("/api/dictamenes", review);
     setBusy(false);
     if (!answer.ok) {
       setErrors(answer.messages);
@@ -210,7 +251,17 @@ export function DictamenForm({ installations, products, lotKinds }: Props) {
       return;
     }
     setReview(null);
-    setSaved({ text: `Dictamen ${answer.data.dictamen.folio} registrado en el lote ${answer.data.dictamen.lotKey}; ${answer.data.linked.length} operación(es) vinculada(s).`, warnings: answer.data.warnings });
+    setSaved({
+      text: correction
+        ? `Dictamen ${answer.data.dictamen.folio} corregido: versión ${answer.data.dictamen.version} en el lote ${answer.data.dictamen.lotKey}; ${answer.data.linked.length} operación(es) con los datos corregidos.`
+        : `Dictamen ${answer.data.dictamen.folio} registrado en el lote ${answer.data.dictamen.lotKey}; ${answer.data.linked.length} operación(es) vinculada(s).`,
+      warnings: answer.data.warnings,
+    });
+    if (correction) {
+      router.push("/calidad");
+      router.refresh();
+      return;
+    }
     (document.getElementById("dictamen-form") as HTMLFormElement | null)?.reset();
     router.refresh();
   }
@@ -219,9 +270,19 @@ export function DictamenForm({ installations, products, lotKinds }: Props) {
 
   return (
     <section className="fiscal-section" aria-labelledby="capturar-dictamen">
-      <h2 id="capturar-dictamen">Capturar dictamen</h2>
-      <p className="fiscal-help">Datos del apartado 32.4 del Anexo 32. El número de lote y el folio son obligatorios; las fechas deben cumplir muestreo ≤ pruebas ≤ resultados ≤ emisión.</p>
-      <form id="dictamen-form" className="fiscal-form" onSubmit={check} aria-label="Capturar dictamen">
+      <h2 id="capturar-dictamen">{correction ? `Corregir el dictamen ${correction.folio} (versión ${correction.version})` : "Capturar dictamen"}</h2>
+      <p className="fiscal-help">
+        {correction
+          ? "El dictamen guardado no se modifica: la corrección es su versión siguiente, las operaciones del lote toman los datos corregidos y el motivo queda en la bitácora."
+          : "Datos del apartado 32.4 del Anexo 32. El número de lote y el folio son obligatorios; las fechas deben cumplir muestreo ≤ pruebas ≤ resultados ≤ emisión."}
+      </p>
+      <form id="dictamen-form" ref={formRef} className="fiscal-form" onSubmit={check} aria-label={correction ? "Corregir dictamen" : "Capturar dictamen"}>
+        {correction ? (
+          <div className="fiscal-field fiscal-wide">
+            <label htmlFor="dict-correction-reason">Motivo de la corrección</label>
+            <input id="dict-correction-reason" name="correctionReason" required minLength={10} maxLength={500} />
+          </div>
+        ) : null}
         <fieldset className="fiscal-fieldset">
           <legend>Lote y producto</legend>
           <div className="fiscal-field">

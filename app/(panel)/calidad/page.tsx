@@ -3,7 +3,7 @@ import { roleHasPermission } from "../../../server/contracts/permissions";
 import { NON_FOSSIL_DEFINITION } from "../../../server/domain/quality/product-data";
 import { auth } from "../../../server/http/auth";
 import { getRuntime } from "../../../server/http/runtime";
-import { LOT_KIND_LABELS, listDictamenes, listLots, listPendingOperations, readDictamen, type DictamenView } from "../../../server/services/quality/index";
+import { dictamenInputFromView, LOT_KIND_LABELS, listDictamenes, listLots, listPendingOperations, readDictamen, type DictamenView } from "../../../server/services/quality/index";
 import { formatNumber } from "../../_lib/format";
 import { DictamenForm, type InstallationOption } from "./dictamen-form";
 import { DictamenImportForm } from "./dictamen-import-form";
@@ -36,6 +36,7 @@ export default async function QualityPage({ searchParams }: { searchParams: Prom
   const params = await searchParams;
   const installation = typeof params.instalacion === "string" && /^[0-9A-Za-z-]{1,80}$/.test(params.instalacion) ? params.instalacion : undefined;
   const detailId = typeof params.dictamen === "string" && /^\d{1,9}$/.test(params.dictamen) ? Number(params.dictamen) : null;
+  const correctId = typeof params.corregir === "string" && /^\d{1,9}$/.test(params.corregir) ? Number(params.corregir) : null;
   const runtime = getRuntime();
   const db = runtime.db;
   const [pending, lots, dictamenes, installations, tanks, products, detail] = await Promise.all([
@@ -49,6 +50,8 @@ export default async function QualityPage({ searchParams }: { searchParams: Prom
     db.query<{ key: string; name: string }>("select key, name from products order by key"),
     detailId === null ? Promise.resolve(null) : readDictamen(db, detailId),
   ]);
+  // A30-STO-02: «Corregir» opens the capture form pre-filled with the current version.
+  const toCorrect = correctId === null ? null : (dictamenes.find((d) => d.id === correctId) ?? null);
   const zoneOf = new Map(installations.map((i) => [i.key, i.time_zone]));
   const canCapture = session?.user ? roleHasPermission(session.user.role, "captureFiscalData") : false;
   const options: InstallationOption[] = installations.map((i) => ({
@@ -196,6 +199,15 @@ export default async function QualityPage({ searchParams }: { searchParams: Prom
                       <a href={link({ dictamen: String(d.id) })} aria-label={`Detalle del dictamen ${d.folio}`}>
                         Detalle
                       </a>
+                      {canCapture ? (
+                        <>
+                          {" · "}
+                          <a href={link({ corregir: String(d.id) })} aria-label={`Corregir el dictamen ${d.folio}`}>
+                            Corregir
+                          </a>
+                          {d.version > 1 ? <span className="fiscal-help"> (versión {d.version})</span> : null}
+                        </>
+                      ) : null}
                     </td>
                   </tr>
                 ))
@@ -282,7 +294,20 @@ export default async function QualityPage({ searchParams }: { searchParams: Prom
 
       {canCapture ? (
         <>
-          <DictamenForm installations={options} products={products} lotKinds={LOT_KIND_LABELS} />
+          {toCorrect ? (
+            <DictamenForm
+              key={`corregir-${toCorrect.id}`}
+              installations={options}
+              products={products}
+              lotKinds={LOT_KIND_LABELS}
+              correction={{ id: toCorrect.id, version: toCorrect.version, folio: toCorrect.folio, initial: dictamenInputFromView(toCorrect) }}
+            />
+          ) : (
+            <>
+              {correctId !== null ? <p role="alert">El dictamen {correctId} no existe o ya fue corregido: corrija su versión vigente.</p> : null}
+              <DictamenForm installations={options} products={products} lotKinds={LOT_KIND_LABELS} />
+            </>
+          )}
           <DictamenImportForm installations={options} lotKinds={LOT_KIND_LABELS} />
         </>
       ) : null}

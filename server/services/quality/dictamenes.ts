@@ -174,10 +174,13 @@ export async function storeDictamen(
   prepared: PreparedDictamen,
   actor: Actor,
   now: Date,
-  options: { attachment?: StoredAttachment; origin: "captura" | "importación" },
+  options: { attachment?: StoredAttachment; origin: "captura" | "importación" | "corrección"; supersedes?: { id: number; version: number; folio: string; reason: string } },
 ): Promise<{ dictamenId: number; lotId: number; lotKey: string; lotCreated: boolean; qualityRecordId: number; linked: LinkedOperation[]; eventLogId: number; warnings: string[] }> {
   const { input, installation } = prepared;
-  const [duplicate] = await tx.query<{ id: number }>("select id from dictamenes where laboratory_rfc = $1 and folio = $2", [input.laboratoryRfc, input.folio]);
+  // A correction (A30-STO-02) is the next version of the same dictamen: only another current dictamen with this folio conflicts.
+  const [duplicate] = options.supersedes
+    ? await tx.query<{ id: number }>(DUPLICATE_FOLIO_OF_CORRECTION_SQL, [input.laboratoryRfc, input.folio, options.supersedes.id])
+    : await tx.query<{ id: number }>("select id from dictamenes where laboratory_rfc = $1 and folio = $2", [input.laboratoryRfc, input.folio]);
   if (duplicate) throw new QualityError("conflict", `El dictamen ${input.folio} del laboratorio ${input.laboratoryRfc} ya está registrado (id ${duplicate.id})`);
   const lot = await findOrCreateLot(
     tx,
@@ -203,9 +206,9 @@ export async function storeDictamen(
                              result_summary, product_key, sub_product_key, api_gravity, sulfur_pct, ron, mon, octane_index, contains_non_fossil,
                              non_fossil_pct, fame_mg_kg, propane_pct_raw, butane_pct_raw, propane_pct, butane_pct, gas_composition, calorific_value,
                              calorific_value_unit, density_kg_m3, density_base_temperature_c, file_name, data_attachment_id, language, warnings,
-                             created_at, created_by)
+                             created_at, created_by, version, supersedes_id)
      values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23::jsonb, $24, $25, $26, $27, $28,
-             $29, $30, $31, $32, $33, $34, $35, $36, $37, $38, $39::jsonb, $40, $41, $42, $43, $44, $45, $46, $47::jsonb, $48, $49)
+             $29, $30, $31, $32, $33, $34, $35, $36, $37, $38, $39::jsonb, $40, $41, $42, $43, $44, $45, $46, $47::jsonb, $48, $49, $50, $51)
      returning id`,
     [
       installation.taxpayerId,
@@ -257,6 +260,8 @@ export async function storeDictamen(
       JSON.stringify(prepared.warnings),
       now.toISOString(),
       actor.userId,
+      options.supersedes ? options.supersedes.version + 1 : 1,
+      options.supersedes?.id ?? null,
     ],
   );
   const dictamenId = Number(dictamen!.id);
@@ -283,14 +288,19 @@ export async function storeDictamen(
     username: actor.username,
     category: EVENT_CATEGORY.dailyOperations,
     eventType: EVENT_CATEGORY.dailyOperations,
-    description: `${options.origin === "importación" ? "Importación" : "Captura"} del dictamen ${input.folio} (${input.laboratoryName}, ${input.laboratoryRfc}) del lote ${lot.key}${lot.created ? " (nuevo)" : ""} de ${input.productKey} por ${actor.username}: ${prepared.resultSummary}; ${describeLinks(planned)}${
+    description: `${
+      options.supersedes
+        ? `Corrección del dictamen ${options.supersedes.folio} (versión ${options.supersedes.version} → ${options.supersedes.version + 1}; motivo: ${options.supersedes.reason}): `
+        : ""
+    }${options.origin === "importación" ? "Importación" : options.origin === "corrección" ? "captura corregida" : "Captura"} del dictamen ${input.folio} (${input.laboratoryName}, ${input.laboratoryRfc}) del lote ${lot.key}${lot.created ? " (nuevo)" : ""} de ${input.productKey} por ${actor.username}: ${prepared.resultSummary}; ${describeLinks(planned)}${
       prepared.warnings.length ? `. Advertencias: ${prepared.warnings.join("; ")}` : ""
     }`.slice(0, 1000),
     component: lot.key,
     installationId: installation.id,
     details: {
-      action: options.origin === "importación" ? "import-dictamen" : "create-dictamen",
+      action: options.origin === "importación" ? "import-dictamen" : options.supersedes ? "correct-dictamen" : "create-dictamen",
       dictamenId,
+      ...(options.supersedes ? { supersedes: { dictamenId: options.supersedes.id, version: options.supersedes.version, folio: options.supersedes.folio }, reason: options.supersedes.reason } : {}),
       qualityRecordId,
       folio: input.folio,
       laboratoryRfc: input.laboratoryRfc,
@@ -306,6 +316,41 @@ export async function storeDictamen(
   });
   const linked = await writeOperationLinks(tx, planned, { lotId: lot.id, qualityRecordId }, { reason, eventLogId: entry.id, actor, now });
   return { dictamenId, lotId: lot.id, lotKey: lot.key, lotCreated: lot.created, qualityRecordId, linked, eventLogId: entry.id, warnings: prepared.warnings };
+}
+
+/** Current operations whose quality record comes from the dictamen ($1). */
+const OPERATIONS_OF_DICTAMEN_SQL = `select o.id from operations o join quality_records q on q.id = o.quality_record_id
+  where q.dictamen_id = $1 and not exists (select 1 from operations s where s.supersedes_id = o.id)`;
+
+/** For a correction: another current dictamen of the laboratory with the folio ($3, the corrected one, excluded). */
+const DUPLICATE_FOLIO_OF_CORRECTION_SQL = `select d.id from dictamenes d
+  where d.laboratory_rfc = $1 and d.folio = $2 and d.id <> $3
+    and not exists (select 1 from dictamenes s where s.supersedes_id = d.id)`;
+
+/**
+ * A30-STO-02 (fiscal records are never updated): a correction of a dictamen is its next version —
+ * a new row superseding the current one, a new quality record for its lot with the lot's operations
+ * linked to it (new operation versions), and one bitácora entry with the reason. Only the current
+ * version may be corrected (409 otherwise).
+ */
+export async function correctDictamen(db: Database, dictamenId: number, input: DictamenInput, reason: string, actor: Actor, now: Date) {
+  return db.transaction(async (tx) => {
+    const [current] = await tx.query<{ id: number; version: number; folio: string; superseded: boolean }>(
+      "select d.id, d.version, d.folio, exists (select 1 from dictamenes s where s.supersedes_id = d.id) as superseded from dictamenes d where d.id = $1 for update",
+      [dictamenId],
+    );
+    if (!current) throw new QualityError("not_found", `Dictamen inexistente: ${dictamenId}`);
+    if (current.superseded) throw new QualityError("conflict", `El dictamen ${current.folio} (id ${dictamenId}) ya fue corregido: corrija su versión vigente`);
+    // The operations the corrected dictamen gave their quality data move to the new version's record.
+    const moved = await tx.query<{ id: string | number }>(OPERATIONS_OF_DICTAMEN_SQL, [dictamenId]);
+    const operationIds = [...new Set([...(input.operationIds ?? []), ...moved.map((m) => Number(m.id))])];
+    const prepared = await prepareDictamen(tx, operationIds.length > 0 ? { ...input, operationIds } : input, now);
+    const stored = await storeDictamen(tx, prepared, actor, now, {
+      origin: "corrección",
+      supersedes: { id: Number(current.id), version: Number(current.version), folio: current.folio, reason },
+    });
+    return { ...stored, dictamen: (await readDictamen(tx, stored.dictamenId))! };
+  });
 }
 
 /** A32-01: captures a dictamen (one transaction, one bitácora entry). */
@@ -451,6 +496,56 @@ function toView(r: Record<string, unknown>): DictamenView {
     createdAt: new Date(r.created_at as string | Date).toISOString(),
     createdBy: (r.created_by_username as string | null) ?? null,
   };
+}
+
+/**
+ * The capture input that reproduces a stored dictamen (what a correction starts from: the form is
+ * pre-filled with it). Values the service derived (normalised LP gas, octane class) are taken from
+ * what was captured (`propanePctRaw`…).
+ */
+export function dictamenInputFromView(v: DictamenView): DictamenInput {
+  const optional = <T>(value: T | null | undefined): T | undefined => (value === null || value === undefined ? undefined : value);
+  const input: DictamenInput = {
+    installationKey: v.installation ?? "",
+    tankKey: optional(v.tank),
+    productKey: v.productKey,
+    subProductKey: optional(v.subProductKey),
+    laboratoryRfc: v.laboratoryRfc,
+    laboratoryName: v.laboratoryName,
+    laboratoryAccreditation: optional(v.laboratoryAccreditation),
+    laboratoryAccreditationValidUntil: optional(v.laboratoryAccreditationValidUntil),
+    samplingLocation: optional(v.samplingLocation),
+    sampleOrigin: optional(v.sampleOrigin),
+    issuerName: optional(v.issuerName),
+    laboratoryLegalRepresentativeRfc: optional(v.laboratoryLegalRepresentativeRfc),
+    folio: v.folio,
+    issueDate: v.issueDate,
+    samplingDate: v.samplingDate ?? v.issueDate,
+    testDate: v.testDate ?? v.issueDate,
+    resultsDate: v.resultsDate ?? v.issueDate,
+    lotNumber: v.lotNumber,
+    sampleVolume: optional(v.sampleVolume),
+    sampleVolumeUnit: optional(v.sampleVolumeUnit),
+    results: v.results.length > 0 ? v.results : undefined,
+    resultSummary: optional(v.resultSummary),
+    apiGravity: optional(v.apiGravity),
+    sulfurPct: optional(v.sulfurPct),
+    ron: optional(v.ron),
+    mon: optional(v.mon),
+    octaneIndex: v.ron === null || v.mon === null ? optional(v.octaneIndex) : undefined,
+    containsNonFossil: optional(v.containsNonFossil),
+    nonFossilPct: optional(v.nonFossilPct),
+    fameMgKg: optional(v.fameMgKg),
+    propanePct: optional(v.propanePctRaw),
+    butanePct: optional(v.butanePctRaw),
+    gasComposition: v.gasComposition ? (v.gasComposition as DictamenInput["gasComposition"]) : undefined,
+    calorificValue: optional(v.calorificValue),
+    calorificValueUnit: optional(v.calorificValueUnit as DictamenInput["calorificValueUnit"]),
+    densityKgM3: optional(v.densityKgM3),
+    language: v.language,
+    fileName: optional(v.fileName),
+  };
+  return Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined)) as DictamenInput;
 }
 
 export async function readDictamen(db: SqlExecutor, id: number): Promise<DictamenView | null> {

@@ -155,6 +155,15 @@ export const instrumentQualitySchema = z
 export type InstrumentQualityInput = z.infer<typeof instrumentQualitySchema>;
 
 /** POST /api/lots/:id/links — A30-TYP-10. */
+/** A30-STO-02: a dictamen's correction — the whole corrected dictamen and the reason (bitácora). */
+export const dictamenCorrectionSchema = z
+  .object({
+    dictamen: dictamenInputSchema,
+    reason: z.string({ error: "Motivo de la corrección obligatorio" }).trim().min(10, "Motivo de la corrección: al menos 10 caracteres").max(500, "Motivo de la corrección: máximo 500 caracteres"),
+  })
+  .strict();
+export type DictamenCorrectionInput = z.infer<typeof dictamenCorrectionSchema>;
+
 export const lotLinkSchema = z
   .object({
     operationIds: operationIds.min(1, "Indique al menos una operación"),

@@ -33,6 +33,22 @@ describe("Calidad del producto — capture forms (A30-TYP-09, A32-01)", () => {
     expect(html).toMatch(/<p id="x-nf-ayuda"[^>]*>Combustible no fósil: el combustible o el componente de un combustible que no se obtiene o deriva de un proceso de destilación del petróleo crudo o del procesamiento de gas natural/);
   });
 
+  it("A30-STO-02: in correction mode the form says so, asks for the reason and starts on the dictamen's product (diesel here), every control labelled", () => {
+    const html = renderToStaticMarkup(
+      createElement(DictamenForm, {
+        installations,
+        products,
+        lotKinds: { tank: "Producto en un tanque" },
+        correction: { id: 7, version: 1, folio: "EVA9612104R6000072026", initial: { installationKey: "EDS-0001", productKey: "PR03", folio: "EVA9612104R6000072026", containsNonFossil: false } },
+      }),
+    );
+    expect(html).toContain("Corregir el dictamen EVA9612104R6000072026 (versión 1)");
+    expect(html).toContain('aria-label="Corregir dictamen"');
+    expect(html).toContain("Motivo de la corrección");
+    expect(html).toMatch(/<option value="PR03" selected="">/);
+    expect(unlabelledControls(html)).toEqual([]);
+  });
+
   it("the dictamen form (gasoline by default) shows the definition and labels every control", () => {
     const html = renderToStaticMarkup(createElement(DictamenForm, { installations, products, lotKinds: { tank: "Producto en un tanque" } }));
     expect(html).toContain(NON_FOSSIL_DEFINITION);
