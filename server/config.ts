@@ -38,6 +38,11 @@ export const configSchema = z
     AFORO_RATE_LIMIT_LOGIN_PER_MIN: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(100_000).default(60)),
     AFORO_RATE_LIMIT_API_PER_MIN: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(1_000_000).default(1200)),
     AFORO_DEMO: flag,
+    /**
+     * A30-SEC-12 / A30-CSD-06: environment mode, shown in every screen. `production` refuses SAT
+     * test certificates and demo data; default `demo` with AFORO_DEMO=1, else `production`.
+     */
+    AFORO_ENV: z.preprocess(emptyAsUndefined, z.enum(["production", "test", "demo"], { error: "production, test o demo" }).optional()),
     /** Issue #6 item 14: cut periods of simulated history on a fresh demo database (unset: the previous full month and the current month to date). */
     AFORO_DEMO_HISTORY_DAYS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(62).optional()),
     AFORO_TLS_CERT: optionalString,
@@ -55,12 +60,19 @@ export const configSchema = z
     if (Boolean(config.AFORO_TLS_CERT) !== Boolean(config.AFORO_TLS_KEY)) {
       ctx.addIssue({ code: "custom", path: ["AFORO_TLS_KEY"], message: "AFORO_TLS_CERT y AFORO_TLS_KEY van juntos" });
     }
-  });
+    if (config.AFORO_ENV === "production" && config.AFORO_DEMO) {
+      ctx.addIssue({ code: "custom", path: ["AFORO_ENV"], message: "en modo production no hay usuarios ni datos de demostración: quite AFORO_DEMO=1 o use AFORO_ENV=demo (A30-SEC-12)" });
+    }
+  })
+  .transform((config) => ({ ...config, AFORO_ENV: config.AFORO_ENV ?? (config.AFORO_DEMO ? ("demo" as const) : ("production" as const)) }));
 
 export type Config = z.infer<typeof configSchema>;
 
 /** The names of every variable the server reads (docker-compose and README are checked against it). */
-export const CONFIG_KEYS = Object.keys(configSchema.shape) as (keyof Config)[];
+export const CONFIG_KEYS = Object.keys(configSchema.in.shape) as (keyof Config)[];
+
+/** Spanish label of the environment mode (A30-SEC-12), shown in every screen. */
+export const ENVIRONMENT_LABELS: Record<Config["AFORO_ENV"], string> = { production: "Producción", test: "Pruebas", demo: "Demostración" };
 
 export class ConfigError extends Error {
   constructor(readonly issues: string[]) {

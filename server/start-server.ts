@@ -25,6 +25,7 @@ import { AFORO_VERSION } from "./platform/version";
 import { startRealtimeGateway } from "./realtime/gateway";
 import { runDueCuts } from "./services/inventory/index";
 import { seedDemoFiscalDocuments } from "./services/demo/fiscal-documents";
+import { assertEnvironment } from "./services/security/environment";
 import { demoHistoryDaysSincePreviousMonth, seedDemoWithHistory } from "./services/demo/index";
 import { atgReportFromCollector, incompleteRecordsJob, operationDetectionJob, recordAtgDelivery } from "./services/operations/index";
 import { recordsIntegrityJob } from "./services/records-integrity/index";
@@ -70,6 +71,8 @@ export async function startServer(config: Config, logger: Logger, clock: Clock =
       "base de datos migrada",
     );
     await seedCatalogs(db);
+    // A30-SEC-12: production runs without demo accounts (and refuses test CSDs, A30-CSD-06).
+    await assertEnvironment(db, config.AFORO_ENV);
     // Issues #4 and #6 (item 14): the first start of a demo database also generates the previous
     // full calendar month and the current month to date (operations, daily cuts, findings, demo
     // CFDI and dictámenes); the live simulators then continue from its final state.
@@ -138,6 +141,10 @@ export async function startServer(config: Config, logger: Logger, clock: Clock =
       config.AFORO_TLS_CERT && config.AFORO_TLS_KEY
         ? https.createServer({ cert: readFileSync(config.AFORO_TLS_CERT), key: readFileSync(config.AFORO_TLS_KEY) }, onRequest)
         : http.createServer(onRequest);
+    // Idle keep-alive sockets live longer than the clients' (browsers, reverse proxies ~60 s): with
+    // Node's 5 s default a client reusing a socket the server is closing gets ECONNRESET.
+    httpServer.keepAliveTimeout = 65_000;
+    httpServer.headersTimeout = 66_000;
 
     const gateway = await startRealtimeGateway({
       httpServer,

@@ -5,6 +5,7 @@ import { auth, signOut } from "../../server/http/auth";
 import { ROLE_LABELS } from "../../server/contracts/roles";
 import { userHasPermission } from "../../server/contracts/permissions";
 import { endedSessionReason } from "../../server/http/authorize";
+import { ENVIRONMENT_LABELS } from "../../server/config";
 import { getRuntime } from "../../server/http/runtime";
 import { activeAlarmSummary } from "../../server/services/alarms/views";
 import { accessReviewReminder } from "../../server/services/users/index";
@@ -42,6 +43,10 @@ export default async function PanelLayout({ children }: { children: ReactNode })
         <Link href="/tablero" className="brand">
           Aforo
         </Link>
+        {/* A30-SEC-12: the environment mode on every screen (production, test, demo). */}
+        <span className={`environment-badge environment-${runtime.config.AFORO_ENV}`} data-testid="environment-badge" title="Entorno (AFORO_ENV)">
+          {ENVIRONMENT_LABELS[runtime.config.AFORO_ENV]}
+        </span>
         <nav aria-label="Principal">
           <Link href="/tablero">Tablero</Link>
           <Link href="/operaciones">Operaciones</Link>

@@ -14,10 +14,7 @@ export function csdEncryptionKey(runtime: Pick<AforoRuntime, "config" | "authSec
   );
 }
 
-/**
- * A30-CSD-06: SAT test certificates are refused in production mode. Aforo has no production
- * environment mode yet (A30-SEC-12; AFORO_DEMO only), so nothing is refused until it exists.
- */
-export function refuseTestCertificates(_runtime: Pick<AforoRuntime, "config">): boolean {
-  return false;
+/** A30-CSD-06: SAT test certificates are refused in production mode (AFORO_ENV, A30-SEC-12). */
+export function refuseTestCertificates(runtime: Pick<AforoRuntime, "config">): boolean {
+  return runtime.config.AFORO_ENV === "production";
 }

@@ -55,6 +55,16 @@ describe("server configuration (design.md §3 environment)", () => {
     for (const bad of ["0", "63", "1.5", "diez"]) expect(() => loadConfig({ AFORO_DEMO_HISTORY_DAYS: bad })).toThrow(/AFORO_DEMO_HISTORY_DAYS/);
   });
 
+  it("AFORO_ENV (A30-SEC-12): production by default, demo with AFORO_DEMO=1, test on request; production with the demo is refused", () => {
+    expect(loadConfig({}).AFORO_ENV).toBe("production");
+    expect(loadConfig({ AFORO_DEMO: "1" }).AFORO_ENV).toBe("demo");
+    expect(loadConfig({ AFORO_ENV: "test" }).AFORO_ENV).toBe("test");
+    expect(loadConfig({ AFORO_ENV: "test", AFORO_DEMO: "1" }).AFORO_ENV).toBe("test");
+    expect(() => loadConfig({ AFORO_ENV: "production", AFORO_DEMO: "1" })).toThrow(/en modo production no hay usuarios ni datos de demostración/);
+    expect(() => loadConfig({ AFORO_ENV: "staging" })).toThrow(/AFORO_ENV/);
+    expect(CONFIG_KEYS).toContain("AFORO_ENV");
+  });
+
   it("exports every key of the contract", () => {
     for (const key of ["DATABASE_URL", "AFORO_DATA_DIR", "PORT", "HOST", "AUTH_SECRET", "AFORO_ENCRYPTION_KEY", "AFORO_IDLE_TIMEOUT_S", "AFORO_DEMO", "AFORO_TLS_CERT", "AFORO_TLS_KEY"]) {
       expect(CONFIG_KEYS).toContain(key);
