@@ -5,7 +5,8 @@ test("GET /api/health reports the embedded engine (design.md §3)", async ({ req
   const response = await request.get("/api/health");
   expect(response.status()).toBe(200);
   const body = await response.json();
-  expect(body).toMatchObject({ status: "ok", db: "pglite", timescaledb: { enabled: false, license: null } });
+  // AFORO_DEMO=1 without AFORO_ENV: the demo environment (A30-SEC-12).
+  expect(body).toMatchObject({ status: "ok", environment: "demo", db: "pglite", timescaledb: { enabled: false, license: null } });
   expect(body.version).toMatch(/^\d+\.\d+\.\d+/);
 });
 

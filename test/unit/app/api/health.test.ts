@@ -8,6 +8,7 @@ function runtimeWith(engine: "pglite" | "postgres", up: boolean, capabilities = 
     db: { engine } as AforoRuntime["db"],
     capabilities: { ...capabilities, version: "2.19.3", hypertable: capabilities.enabled, continuousAggregates: false },
     version: "1.2.3",
+    config: { AFORO_ENV: "production" },
     isDatabaseUp: async () => (up ? { ok: true } : { ok: false, reason: "la base de datos no respondió en 3 s" }),
   } as unknown as AforoRuntime;
 }
@@ -26,6 +27,7 @@ describe("GET /api/health (design.md §3 contract)", () => {
     expect(await response.json()).toEqual({
       status: "ok",
       version: "1.2.3",
+      environment: "production",
       db: "postgres",
       timescaledb: { enabled: true, license: "apache" },
       release: { hash: null, manifest: "unchecked" },
@@ -50,6 +52,8 @@ describe("GET /api/health (design.md §3 contract)", () => {
     const body = await response.json();
     expect(body.status).toBe("error");
     expect(body.reason).toContain("no respondió");
+    // A30-SEC-12: the environment mode in both answers.
+    expect(body.environment).toBe("production");
   });
 
   it("embedded engine reports timescaledb disabled with a null license", async () => {
