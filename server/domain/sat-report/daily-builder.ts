@@ -712,6 +712,21 @@ function tankElement(t: DailySnapshotTank, s: DailyReportSnapshot, vol: VolumeFn
   return out;
 }
 
+/**
+ * NumeroDeRegistro of a duct's reception or delivery. SAT's Diario schema bounds it to 1…2000 for
+ * ducts and wells (tanks and hoses: 2·10⁹), which a terminal's running record numbers pass within
+ * months. Decision (issue #6, documented in README): the operation's own record number while it
+ * fits; beyond 2000, its position (1-based, chronological) among the duct's records of the same
+ * direction in the day — unique within the report, traceable by time, and the same every time the
+ * day is rebuilt. A day with over 2000 operations on one duct cannot be expressed (the schema check
+ * then lists it).
+ */
+export function ductRecordNumber(dayRecords: readonly DailySnapshotOperation[], o: DailySnapshotOperation): number {
+  const MAX = 2000;
+  if (dayRecords.every((r) => r.number <= MAX)) return o.number;
+  return dayRecords.indexOf(o) + 1;
+}
+
 function ductElement(d: DailySnapshotDuct, ops: DailySnapshotOperation[], vol: VolumeFn, dt: DateFn, complementType: ReportComplementType): Json {
   const sorted = [...ops].sort(byTime);
   const receptions = sorted.filter((o) => o.type === "reception");
@@ -738,7 +753,7 @@ function ductElement(d: DailySnapshotDuct, ops: DailySnapshotOperation[], vol: V
   if (recDocs.amount !== undefined) recepciones.SumaCompras = recDocs.amount;
   if (receptions.length > 0) {
     recepciones.Recepcion = receptions.map((o) => {
-      const item: Json = { NumeroDeRegistro: o.number, VolumenPuntoEntrada: vol(o.netVolume), VolumenRecepcion: vol(o.netVolume) };
+      const item: Json = { NumeroDeRegistro: ductRecordNumber(receptions, o), VolumenPuntoEntrada: vol(o.netVolume), VolumenRecepcion: vol(o.netVolume) };
       if (o.temperatureC !== null) item.Temperatura = roundTo(o.temperatureC, 3);
       item.PresionAbsoluta = pressure(o);
       item.FechaYHoraInicioRecepcion = dt(o.startAt);
@@ -759,7 +774,7 @@ function ductElement(d: DailySnapshotDuct, ops: DailySnapshotOperation[], vol: V
   if (delDocs.amount !== undefined) entregas.SumaVentas = delDocs.amount;
   if (deliveries.length > 0) {
     entregas.Entrega = deliveries.map((o) => {
-      const item: Json = { NumeroDeRegistro: o.number, VolumenPuntoSalida: vol(o.netVolume), VolumenEntregado: vol(o.netVolume) };
+      const item: Json = { NumeroDeRegistro: ductRecordNumber(deliveries, o), VolumenPuntoSalida: vol(o.netVolume), VolumenEntregado: vol(o.netVolume) };
       if (o.temperatureC !== null) item.Temperatura = roundTo(o.temperatureC, 3);
       item.PresionAbsoluta = pressure(o);
       item.FechaYHoraInicialEntrega = dt(o.startAt);

@@ -229,6 +229,24 @@ describe("buildDailyReport (A30-RPT-01)", () => {
     expect(producto.Ducto[0].Entregas.Entrega[0].VolumenPuntoSalida.ValorNumerico).toBe(127.435);
   });
 
+  it("duct records past SAT's 2000 limit: the day's chronological position, the report stays valid; small numbers are kept", () => {
+    const s = snapshot();
+    s.installation = { ...s.installation, key: "TDA-0001", type: "storage_terminal", permitModality: "PER11", permitNumber: "PL/23456/ALM/2026" };
+    s.tanks[0]!.key = "TQS-TDA-0001";
+    s.tanks[0]!.meters[0]!.key = "SME-TQS-TDA-0001";
+    s.dispensers = [];
+    const loading = (id: number, number: number, hour: number) =>
+      op({ id, number, type: "delivery", elementType: "duct", ductId: 1, netVolume: 20_000, elementVolumeBefore: 48_000, elementVolumeAfter: 28_000, endAt: new Date(`2026-11-01T${String(hour).padStart(2, "0")}:30:00Z`), counterpartyRfc: "CACX7605101P8", counterpartyName: "Cliente Uno" });
+    s.ducts = [{ id: 1, key: "DUC-CAR-0001", description: "Ducto de carga", diameterIn: 6, gasTalonCapacityM3: null, direction: "outlet", productKey: "PR07", meters: [{ key: "SMD-DUC-CAR-0001", description: "Computador de flujo", calibrationValidUntil: "2027-12-31", uncertaintyPct: 0.3 }] }];
+    s.operations = [s.operations.find((o) => o.type === "reception")!, loading(31, 2745, 14), loading(30, 2744, 12), loading(32, 2746, 16)];
+    const report = buildDailyReport(s) as Any;
+    const result = assertValidReport("daily", report);
+    expect(result.ok ? [] : result.errors).toEqual([]);
+    expect(report.Producto[0].Ducto[0].Entregas.Entrega.map((e: Any) => e.NumeroDeRegistro)).toEqual([1, 2, 3]);
+    s.operations = [s.operations[0]!, loading(30, 12, 12), loading(31, 15, 14)];
+    expect((buildDailyReport(s) as Any).Producto[0].Ducto[0].Entregas.Entrega.map((e: Any) => e.NumeroDeRegistro)).toEqual([12, 15]);
+  });
+
   it("uses the dictamen's composition when the snapshot has it (octane, non-fossil content)", () => {
     const s = snapshot();
     s.products = [{ productKey: "PR07", subProductKey: "SP16", unit: "UM03", octane: 87.4, nonFossilPct: 5.6, brand: "Aforo Regular" }];
