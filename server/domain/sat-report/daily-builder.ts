@@ -622,8 +622,24 @@ export function operationComplement(o: DailySnapshotOperation, type: ReportCompl
 /** TotalDocumentos and the amount (SumaCompras / SumaVentas) of the CFDIs linked to a list of operations. */
 function documents(ops: DailySnapshotOperation[]): { count: number; amount: number | undefined } {
   const seen = new Map<string, number>();
-  for (const o of ops) for (const c of o.cfdis) if (CFDI_TYPE_NAMES[c.type]) seen.set(c.uuid.toUpperCase(), c.total);
-  return { count: seen.size, amount: seen.size > 0 ? roundTo([...seen.values()].reduce((a, b) => a + b, 0), 5) : undefined };
+  for (const o of ops) for (const c of o.cfdis) if (CFDI_TYPE_NAMES[c.type]) seen.set(c.uuid.toUpperCase(), signedCfdiAmount(c));
+  return { count: seen.size, amount: seen.size > 0 ? netAmount([...seen.values()]) : undefined };
+}
+
+/**
+ * What a CFDI adds to SumaCompras / SumaVentas (and the monthly Importe…): an Ingreso its total, an
+ * Egreso (credit note, discount or return) minus its total, a Traslado nothing (it moves goods, no
+ * price). Decision (issue #6): the sums are net of credit notes.
+ */
+export function signedCfdiAmount(c: Pick<DailySnapshotCfdi, "type" | "total">): number {
+  return c.type === "I" ? c.total : c.type === "E" ? -c.total : 0;
+}
+
+/** Net amount of signed CFDI amounts, 5 decimals; SAT's sums cannot be negative (minimum 0), so a period of only credit notes reports 0. */
+export function netAmount(amounts: readonly number[]): number {
+  // Summed in units of 10⁻⁵ so that binary fractions do not leak into the fifth decimal.
+  const units = amounts.reduce((a, b) => a + Math.round(b * 100_000), 0);
+  return Math.max(0, units / 100_000);
 }
 
 function tankElement(t: DailySnapshotTank, s: DailyReportSnapshot, vol: VolumeFn, dt: DateFn, complementType: ReportComplementType): Json {

@@ -16,8 +16,9 @@
  *    this equals the sum of the daily reports (A30-RPT-02);
  *  - ControlDeExistencias (products with tanks): VolumenExistenciasMes = sum of the book stock of
  *    each tank's last daily cut of the month, FechaYHoraEstaMedicionMes = that cut instant;
- *  - TotalDocumentosMes = distinct linked CFDIs; Importe… = their totals plus the stored amount of
- *    the operations without a CFDI (a station's dispatches);
+ *  - TotalDocumentosMes = distinct linked CFDIs; Importe… = their totals (Ingreso +, Egreso −,
+ *    Traslado 0: net of credit notes, never below 0) plus the stored amount of the operations
+ *    without a CFDI (a station's dispatches);
  *  - Complemento (required, ≥ 1): one object merging the operations' Nacional entries per
  *    counterparty (CFDIs once, VolumenDocumentado summed over the links), plus an Aclaracion when
  *    operations lack a CFDI or there were none;
@@ -28,8 +29,10 @@ import {
   COMPLEMENT_BY_INSTALLATION_TYPE,
   complementIssues,
   localDateTime,
+  netAmount,
   operationComplement,
   roundTo,
+  signedCfdiAmount,
   SUPPORTED_DAILY_INSTALLATION_TYPES,
   type ReportComplementType,
   type DailySnapshotEvent,
@@ -313,10 +316,10 @@ export function documentsAndAmount(ops: DailySnapshotOperation[]): { count: numb
   const loose: number[] = [];
   for (const o of ops) {
     const cfdis = o.cfdis.filter((c) => REPORTED_CFDI_TYPES.has(c.type));
-    for (const c of cfdis) seen.set(c.uuid.toUpperCase(), c.total);
+    for (const c of cfdis) seen.set(c.uuid.toUpperCase(), signedCfdiAmount(c));
     if (cfdis.length === 0 && o.amountMxn !== null) loose.push(roundTo(o.amountMxn, 5));
   }
-  return { count: seen.size, amount: roundTo(sum5([...[...seen.values()].map((v) => roundTo(v, 5)), ...loose]), 5) };
+  return { count: seen.size, amount: netAmount([...[...seen.values()].map((v) => roundTo(v, 5)), ...loose]) };
 }
 
 /** One complement for the month: Nacional entries merged per counterparty, plus an Aclaracion when due. */

@@ -282,3 +282,13 @@ describe("buildDailyReport (A30-RPT-01)", () => {
     expect(localTime(new Date("2026-07-01T05:00:00Z"), "America/Tijuana")).toBe("22:00:00-07:00");
   });
 });
+
+describe("CFDI amounts net of credit notes (issue #6 decision)", () => {
+  it("Ingreso adds, Egreso subtracts, Traslado adds nothing; the net never goes below SAT's minimum 0", async () => {
+    const { netAmount, signedCfdiAmount } = await import("../../../../../server/domain/sat-report/daily-builder");
+    expect([signedCfdiAmount({ type: "I", total: 427000 }), signedCfdiAmount({ type: "E", total: 7000 }), signedCfdiAmount({ type: "T", total: 0 })]).toEqual([427000, -7000, 0]);
+    expect(netAmount([427000, -7000, 0])).toBe(420000);
+    expect(netAmount([0.1, 0.2])).toBe(0.3);
+    expect(netAmount([-50])).toBe(0);
+  });
+});
