@@ -1,4 +1,6 @@
 import { expect, type APIRequestContext, type Browser, type Page } from "@playwright/test";
+import { readFileSync } from "node:fs";
+import path from "node:path";
 
 /** Demo users (design.md §3, only with AFORO_DEMO=1). */
 export const DEMO_PASSWORDS = {
@@ -58,4 +60,24 @@ export function concreteUrl(pattern: string): string {
     .replace(":key", "alarms.max_shelve_h")
     .replace(":action", "acknowledge")
     .replace("*", "session");
+}
+
+/** SAT's public test CSD of the demo taxpayer (EKU9003173C9), as the reports are sealed with it. */
+export const DEMO_CSD_DIR = path.resolve("test/fixtures/csd/duckylabs-SatCredentialsCore/EKU9003173C9");
+export const DEMO_CSD_CERTIFICATE = path.join(DEMO_CSD_DIR, "csd_EKU9003173C9.cer");
+
+/** The Administrador installs the demo CSD through the API (201, or 409 when an earlier spec already did). */
+export async function installDemoCsd(playwright: { request: { newContext(options: { baseURL?: string }): Promise<APIRequestContext> } }, baseURL: string | undefined): Promise<void> {
+  const admin = await playwright.request.newContext({ baseURL });
+  expect([200, 302]).toContain(await apiLogIn(admin, "admin", DEMO_PASSWORDS.admin));
+  const install = await admin.post("/api/certificates", {
+    headers: await csrfHeaders(admin),
+    multipart: {
+      cer: { name: "csd.cer", mimeType: "application/pkix-cert", buffer: readFileSync(DEMO_CSD_CERTIFICATE) },
+      key: { name: "csd.key", mimeType: "application/octet-stream", buffer: readFileSync(path.join(DEMO_CSD_DIR, "csd_EKU9003173C9.key")) },
+      password: "12345678a",
+    },
+  });
+  expect([201, 409], await install.text()).toContain(install.status());
+  await admin.dispose();
 }

@@ -1,9 +1,8 @@
 import { readFileSync } from "node:fs";
-import path from "node:path";
 import { expect, test, type Page } from "@playwright/test";
 import { verifyDetachedCms } from "../../server/domain/csd/index";
 import { assertValidReport, parseReportFileName, unpackReport } from "../../server/domain/sat-report/index";
-import { apiLogIn, csrfHeaders, DEMO_PASSWORDS, logIn } from "./helpers";
+import { DEMO_CSD_CERTIFICATE, DEMO_PASSWORDS, installDemoCsd, logIn } from "./helpers";
 
 // Issue #6 "Done when" on the demo (items 7–12, 14): the demo database holds the previous full
 // month (item 14), so the Supervisor generates last month's monthly report of each demo
@@ -11,7 +10,6 @@ import { apiLogIn, csrfHeaders, DEMO_PASSWORDS, logIn } from "./helpers";
 // the ZIP and its .p7s from the list: the signature verifies against the CSD certificate, the name
 // follows SAT's pattern, the JSON validates against SAT's Mensual schema and carries the month's
 // receptions and deliveries with their demo CFDI.
-const CSD = path.resolve("test/fixtures/csd/duckylabs-SatCredentialsCore/EKU9003173C9");
 const INSTALLATIONS = [
   { key: "EDS-0001", type: "EXO" },
   { key: "TDA-0001", type: "ALM" },
@@ -43,18 +41,7 @@ test("Done when (issue #6): the Auditor Fiscal downloads last month's schema-val
   test.setTimeout(180_000);
   const { month, lastDay } = previousMonth();
   // The demo CSD, installed by the Administrador (409 when an earlier spec already did).
-  const admin = await playwright.request.newContext({ baseURL });
-  expect([200, 302]).toContain(await apiLogIn(admin, "admin", DEMO_PASSWORDS.admin));
-  const install = await admin.post("/api/certificates", {
-    headers: await csrfHeaders(admin),
-    multipart: {
-      cer: { name: "csd.cer", mimeType: "application/pkix-cert", buffer: readFileSync(path.join(CSD, "csd_EKU9003173C9.cer")) },
-      key: { name: "csd.key", mimeType: "application/octet-stream", buffer: readFileSync(path.join(CSD, "csd_EKU9003173C9.key")) },
-      password: "12345678a",
-    },
-  });
-  expect([201, 409], await install.text()).toContain(install.status());
-  await admin.dispose();
+  await installDemoCsd(playwright, baseURL);
 
   const supervisorContext = await browser.newContext({ baseURL });
   const supervisor = await supervisorContext.newPage();
@@ -66,7 +53,7 @@ test("Done when (issue #6): the Auditor Fiscal downloads last month's schema-val
   const auditor = await auditorContext.newPage();
   await logIn(auditor, "auditor", DEMO_PASSWORDS.auditor);
   await auditor.goto("/reportes");
-  const cert = readFileSync(path.join(CSD, "csd_EKU9003173C9.cer"));
+  const cert = readFileSync(DEMO_CSD_CERTIFICATE);
   for (const installation of INSTALLATIONS) {
     // The newest version of the installation's monthly report for the month (the list shows the latest first).
     const row = auditor

@@ -1,14 +1,12 @@
 import { readFileSync } from "node:fs";
-import path from "node:path";
 import { expect, test } from "@playwright/test";
 import { verifyDetachedCms } from "../../server/domain/csd/index";
 import { assertValidReport, parseReportFileName, unpackReport } from "../../server/domain/sat-report/index";
-import { apiLogIn, csrfHeaders, DEMO_PASSWORDS, logIn } from "./helpers";
+import { apiLogIn, csrfHeaders, DEMO_CSD_CERTIFICATE, DEMO_PASSWORDS, installDemoCsd, logIn } from "./helpers";
 
 // Issue #6 items 7–12 on the demo: the Supervisor generates yesterday's daily report of EDS-0001,
 // sealed with the demo CSD; the Auditor Fiscal downloads the ZIP and its detached CMS signature,
 // which verify, and the JSON inside validates against SAT's schema and is correctly named.
-const CSD = path.resolve("test/fixtures/csd/duckylabs-SatCredentialsCore/EKU9003173C9");
 
 function mexicoCityDate(ms: number): string {
   return new Intl.DateTimeFormat("en-CA", { timeZone: "America/Mexico_City", year: "numeric", month: "2-digit", day: "2-digit" }).format(new Date(ms));
@@ -16,19 +14,8 @@ function mexicoCityDate(ms: number): string {
 
 test("A30-RPT: a sealed, schema-valid, correctly named daily report; the Auditor Fiscal downloads and verifies it; the Operador cannot", async ({ playwright, baseURL, page }) => {
   test.setTimeout(120_000);
-  // The demo CSD (installed by the Administrador; 409 when it already is).
-  const admin = await playwright.request.newContext({ baseURL });
-  expect([200, 302]).toContain(await apiLogIn(admin, "admin", DEMO_PASSWORDS.admin));
-  const install = await admin.post("/api/certificates", {
-    headers: await csrfHeaders(admin),
-    multipart: {
-      cer: { name: "csd.cer", mimeType: "application/pkix-cert", buffer: readFileSync(path.join(CSD, "csd_EKU9003173C9.cer")) },
-      key: { name: "csd.key", mimeType: "application/octet-stream", buffer: readFileSync(path.join(CSD, "csd_EKU9003173C9.key")) },
-      password: "12345678a",
-    },
-  });
-  expect([201, 409], await install.text()).toContain(install.status());
-  await admin.dispose();
+  // The demo CSD, installed by the Administrador (409 when an earlier spec already did).
+  await installDemoCsd(playwright, baseURL);
 
   const supervisor = await playwright.request.newContext({ baseURL });
   expect([200, 302]).toContain(await apiLogIn(supervisor, "supervisor", DEMO_PASSWORDS.supervisor));
@@ -52,7 +39,7 @@ test("A30-RPT: a sealed, schema-valid, correctly named daily report; the Auditor
   const sig = await page.request.get(`/api/reports/${report.reportId}/download?file=sig`);
   expect(sig.status()).toBe(200);
   const zipBytes = Buffer.from(await zip.body());
-  const cert = readFileSync(path.join(CSD, "csd_EKU9003173C9.cer"));
+  const cert = readFileSync(DEMO_CSD_CERTIFICATE);
   const verified = verifyDetachedCms(zipBytes, Buffer.from(await sig.body()), cert);
   expect(verified).toMatchObject({ ok: true, signerNoCertificado: "30001000000500003416" });
   const unpacked = unpackReport(zipBytes);

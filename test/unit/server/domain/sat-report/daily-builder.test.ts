@@ -15,6 +15,7 @@ import {
   type DailySnapshotOperation,
 } from "../../../../../server/domain/sat-report/daily-builder";
 import { assertValidReport } from "../../../../../server/domain/sat-report/report-rules";
+import { testTaxpayer } from "../../../../helpers/sat-report-fixtures";
 
 const TZ = "America/Mexico_City";
 
@@ -73,15 +74,7 @@ function snapshot(): DailyReportSnapshot {
   const delivered = 40.125 + 35 + 52.31;
   return {
     softwareVersion: "1.0",
-    taxpayer: {
-      rfc: "EKU9003173C9",
-      legalRepresentativeRfc: "CACX7605101P8",
-      providerRfcs: ["IIA040805DZ4"],
-      character: "permisionario",
-      permitModality: null,
-      permitNumber: null,
-      contractOrAssignmentNumber: null,
-    },
+    taxpayer: testTaxpayer(),
     installation: {
       key: "EDS-0001",
       description: "Estación de servicio Aforo Demo, Santiago de Querétaro, Qro.",

@@ -20,6 +20,7 @@ import {
 } from "../../../../../server/domain/sat-report/daily-builder";
 import { MonthlyReportBuildError, buildMonthlyReport, type MonthlyReportSnapshot } from "../../../../../server/domain/sat-report/monthly-builder";
 import { assertValidReport } from "../../../../../server/domain/sat-report/report-rules";
+import { testTaxpayer } from "../../../../helpers/sat-report-fixtures";
 
 type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 type Kind = "pipeline" | "distribution" | "process_station" | "refinery";
@@ -151,15 +152,7 @@ function dailySnapshot(kind: Kind): DailyReportSnapshot {
   }
   return {
     softwareVersion: "1.0",
-    taxpayer: {
-      rfc: "EKU9003173C9",
-      legalRepresentativeRfc: "CACX7605101P8",
-      providerRfcs: ["IIA040805DZ4"],
-      character: "permisionario",
-      permitModality: null,
-      permitNumber: null,
-      contractOrAssignmentNumber: null,
-    },
+    taxpayer: testTaxpayer(),
     installation: {
       key: inst.key,
       description: `Instalación ${kind} de prueba, Querétaro`,

@@ -16,6 +16,7 @@ import {
   type MonthlyReportSnapshot,
 } from "../../../../../server/domain/sat-report/monthly-builder";
 import { assertValidReport } from "../../../../../server/domain/sat-report/report-rules";
+import { testTaxpayer } from "../../../../helpers/sat-report-fixtures";
 
 const TZ = "America/Mexico_City";
 
@@ -69,15 +70,7 @@ function stationSnapshot(): MonthlyReportSnapshot {
   ];
   return {
     softwareVersion: "1.0",
-    taxpayer: {
-      rfc: "EKU9003173C9",
-      legalRepresentativeRfc: "CACX7605101P8",
-      providerRfcs: ["IIA040805DZ4"],
-      character: "permisionario",
-      permitModality: null,
-      permitNumber: null,
-      contractOrAssignmentNumber: null,
-    },
+    taxpayer: testTaxpayer(),
     installation: {
       key: "EDS-0001",
       description: "Estación de servicio Aforo Demo, Santiago de Querétaro, Qro.",
