@@ -77,3 +77,26 @@ describe.each(testEngines)("scheduled SAT reports on %s (issue #6 item 7)", (eng
     expect(await job.run(new Date(NOW.getTime() + 120_000))).toEqual({ generated: [], failed: [] });
   });
 });
+
+describe.each(testEngines)("scheduled SAT reports after an outage on %s (issue #6 item 7)", (engine) => {
+  let t: TestDatabase;
+
+  beforeAll(async () => {
+    t = await openTestDatabase(engine);
+    await seedCatalogs(t.db);
+    if (!(await seedDemoWithHistory(t.db, DEMO_SITE, { now: NOW }))) throw new Error("a fresh demo database must get a history");
+  }, 240_000);
+
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it("the month's report is made even when its last day is outside the daily look-back (server down at the month end); unsealed without a CSD", async () => {
+    const run = await runScheduledReports(t.db, NOW, { keyHex: KEY, lookbackDays: 0 });
+    expect(run.failed).toEqual([]);
+    // Only month ends are looked at with no look-back: 30 November's daily report and November's monthly one.
+    expect(run.generated.map((g) => `${g.kind} ${g.installationKey} ${g.period} ${g.sealed}`).sort()).toEqual(
+      ["daily EDS-0001 2026-11-30 false", "daily TDA-0001 2026-11-30 false", "monthly EDS-0001 2026-11 false", "monthly TDA-0001 2026-11 false"].sort(),
+    );
+  });
+});
