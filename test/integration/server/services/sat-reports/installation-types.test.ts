@@ -10,6 +10,7 @@ import { registerManualOperation } from "../../../../../server/services/operatio
 import { storeDailyReport } from "../../../../../server/services/sat-reports/daily";
 import { storeMonthlyReport } from "../../../../../server/services/sat-reports/monthly";
 import { openTestDatabase, testEngines, type TestDatabase } from "../../../../helpers/test-db";
+import { runScheduledReports } from "../../../../../server/services/sat-reports/scheduled";
 
 /**
  * Issue #6 item 7 (A30-RPT-01/02/04, A30-TYP-*): daily and monthly SAT reports of a pipeline
@@ -301,5 +302,14 @@ describe.each(testEngines)("SAT reports per installation type on %s (A30-RPT-01/
     expect(del).toBeCloseTo(raw.deliveries.total, 3);
     expect(monthly.reduce((a, m) => a + m.Recepciones.TotalDocumentosMes + m.Entregas.TotalDocumentosMes, 0)).toBe(c.tankKey ? 3 : 2);
     if (!c.tankKey) expect(stored.missingCutDates).toEqual([]);
+  });
+
+  it("the scheduled job also reports a pipeline without tanks (no inventory cut): its closed periods since registration, once each", async () => {
+    const run = await runScheduledReports(t.db, CUTS_AT, { keyHex: "3c".repeat(32) });
+    const tankless = (list: Array<{ installationKey: string; kind: string; period: string }>) => list.filter((g) => g.installationKey === "TRA-0002").map((g) => `${g.kind} ${g.period}`);
+    expect(tankless(run.failed)).toEqual([]);
+    // 30 November (daily) and November (monthly) were stored by the tests above; 28 and 29 November are new.
+    expect(tankless(run.generated).sort()).toEqual(["daily 2026-11-28", "daily 2026-11-29"]);
+    expect(tankless((await runScheduledReports(t.db, CUTS_AT, { keyHex: "3c".repeat(32) })).generated)).toEqual([]);
   });
 });
