@@ -130,13 +130,14 @@ export function createFrontLayer(options: FrontOptions): FrontLayer {
     return best;
   }
 
-  function refuse(res: ServerResponse, status: number, error: string, extra: Record<string, string> = {}, req?: IncomingMessage): true {
-    if (req) discardBody(req);
+  function refuse(req: IncomingMessage, res: ServerResponse, status: number, error: string, extra: Record<string, string> = {}): true {
+    discardBody(req);
     res.statusCode = status;
     res.setHeader("Content-Type", "application/json; charset=utf-8");
     res.setHeader("Cache-Control", "no-store");
     for (const [key, value] of Object.entries(extra)) res.setHeader(key, value);
-    res.setHeader("Connection", "close");
+    // The body is drained, so the socket stays open until the client has sent it all: closing it
+    // now would reset a client still writing (EPIPE / ECONNRESET instead of the answer).
     res.end(JSON.stringify({ error }));
     return true;
   }
@@ -210,19 +211,19 @@ export function createFrontLayer(options: FrontOptions): FrontLayer {
       // NUL has no place in a path or a query (PostgreSQL text cannot even hold it).
       if (isTraversalAttempt(rawUrl) || /%00/.test(rawUrl)) {
         refusedEvent = "request_rejected";
-        return refuse(res, 400, "ruta inválida");
+        return refuse(req, res, 400, "ruta inválida");
       }
 
       const isLogin = method === "POST" && (path === "/api/auth/callback/credentials" || (path === "/login" && Boolean(req.headers["next-action"])));
       if (isLogin && !loginLimiter.take(ip, startedAt.getTime()).allowed) {
         refusedEvent = "rate_limited";
-        return refuse(res, 429, "demasiados intentos de inicio de sesión desde esta dirección; espere un minuto", { "Retry-After": "60" });
+        return refuse(req, res, 429, "demasiados intentos de inicio de sesión desde esta dirección; espere un minuto", { "Retry-After": "60" });
       }
       if (isApi) {
         const decision = apiLimiter.take(ip, startedAt.getTime());
         if (!decision.allowed) {
           refusedEvent = "rate_limited";
-          return refuse(res, 429, "demasiadas solicitudes; intente de nuevo en unos segundos", { "Retry-After": String(decision.retryAfterS) });
+          return refuse(req, res, 429, "demasiadas solicitudes; intente de nuevo en unos segundos", { "Retry-After": String(decision.retryAfterS) });
         }
       }
 
@@ -231,11 +232,11 @@ export function createFrontLayer(options: FrontOptions): FrontLayer {
         const max = maxBodyFor(path);
         if (length === undefined && req.headers["transfer-encoding"]) {
           refusedEvent = "request_rejected";
-          return refuse(res, 411, "indique Content-Length: no se aceptan cuerpos de tamaño desconocido");
+          return refuse(req, res, 411, "indique Content-Length: no se aceptan cuerpos de tamaño desconocido");
         }
         if (length !== undefined && (!/^\d+$/.test(length) || Number(length) > max)) {
           refusedEvent = "request_rejected";
-          return refuse(res, 413, `el cuerpo de la solicitud excede el máximo de ${Math.round(max / 1024)} KiB`, {}, req);
+          return refuse(req, res, 413, `el cuerpo de la solicitud excede el máximo de ${Math.round(max / 1024)} KiB`);
         }
         const origin = req.headers.origin;
         const host = req.headers.host;
@@ -248,20 +249,20 @@ export function createFrontLayer(options: FrontOptions): FrontLayer {
           }
           if (originHost !== host) {
             refusedEvent = "csrf_rejected";
-            return refuse(res, 403, "origen de la solicitud no permitido");
+            return refuse(req, res, 403, "origen de la solicitud no permitido");
           }
         } else if (origin === "null") {
           refusedEvent = "csrf_rejected";
-          return refuse(res, 403, "origen de la solicitud no permitido");
+          return refuse(req, res, 403, "origen de la solicitud no permitido");
         }
         if (isApi && !path.startsWith("/api/auth/") && hasSessionCookie(cookies) && !csrfTokensMatch(cookies.get(CSRF_COOKIE), req.headers[CSRF_HEADER])) {
           refusedEvent = "csrf_rejected";
-          return refuse(res, 403, "token CSRF ausente o inválido: envíe el valor de la cookie aforo-csrf en la cabecera x-csrf-token");
+          return refuse(req, res, 403, "token CSRF ausente o inválido: envíe el valor de la cookie aforo-csrf en la cabecera x-csrf-token");
         }
         // Server actions (POST to a page): a browser always sends Origin; none means not a browser form.
         if (!isApi && !origin && req.headers["next-action"]) {
           refusedEvent = "csrf_rejected";
-          return refuse(res, 403, "origen de la solicitud no permitido");
+          return refuse(req, res, 403, "origen de la solicitud no permitido");
         }
       }
       return false;
