@@ -315,6 +315,38 @@ function isSupported(type: string): type is SupportedDailyInstallationType {
 const productId = (productKey: string, subProductKey: string | null) => `${productKey}/${subProductKey ?? ""}`;
 
 /**
+ * The taxpayer and installation part every SAT report starts with (Diario and Mensual share it, in
+ * this order): version, RFCs, character with its permit / contract, installation key, description
+ * and location.
+ */
+export function reportHeader(softwareVersion: string, tp: DailySnapshotTaxpayer, inst: DailySnapshotInstallation): Json {
+  const report: Json = { Version: softwareVersion, RfcContribuyente: tp.rfc };
+  if (tp.legalRepresentativeRfc) report.RfcRepresentanteLegal = tp.legalRepresentativeRfc;
+  report.RfcProveedor = tp.providerRfcs[0];
+  if (tp.providerRfcs.length > 1) report.RfcProveedores = tp.providerRfcs.slice(1);
+  report.Caracter = tp.character;
+  if (tp.character === "permisionario") {
+    const modality = inst.permitModality ?? tp.permitModality;
+    const permit = inst.permitNumber ?? tp.permitNumber;
+    if (modality) report.ModalidadPermiso = modality;
+    if (permit) report.NumPermiso = permit;
+  }
+  if (tp.character === "contratista" || tp.character === "asignatario") {
+    const contract = inst.contractOrAssignmentNumber ?? tp.contractOrAssignmentNumber;
+    if (contract) report.NumContratoOAsignacion = contract;
+  }
+  if (tp.character === "usuario" && inst.naturalGasStorageInstallation) {
+    report.InstalacionAlmacenGasNatural = inst.naturalGasStorageInstallation;
+  }
+  report.ClaveInstalacion = inst.key;
+  report.DescripcionInstalacion = truncate(inst.description, 250);
+  if (inst.latitude !== null && inst.longitude !== null) {
+    report.Geolocalizacion = [{ GeolocalizacionLatitud: roundTo(inst.latitude, 7), GeolocalizacionLongitud: roundTo(inst.longitude, 7) }];
+  }
+  return report;
+}
+
+/**
  * The Diario JSON object for one installation and report date (A30-RPT-01). Throws
  * DailyReportBuildError for what the snapshot cannot express (unsupported installation kind, tank
  * without its cut, no provider RFC); schema-level gaps are left for `assertValidReport` to list.
@@ -410,29 +442,7 @@ export function buildDailyReport(s: DailyReportSnapshot): Json {
     return out;
   });
 
-  const report: Json = { Version: s.softwareVersion, RfcContribuyente: tp.rfc };
-  if (tp.legalRepresentativeRfc) report.RfcRepresentanteLegal = tp.legalRepresentativeRfc;
-  report.RfcProveedor = tp.providerRfcs[0];
-  if (tp.providerRfcs.length > 1) report.RfcProveedores = tp.providerRfcs.slice(1);
-  report.Caracter = tp.character;
-  if (tp.character === "permisionario") {
-    const modality = inst.permitModality ?? tp.permitModality;
-    const permit = inst.permitNumber ?? tp.permitNumber;
-    if (modality) report.ModalidadPermiso = modality;
-    if (permit) report.NumPermiso = permit;
-  }
-  if (tp.character === "contratista" || tp.character === "asignatario") {
-    const contract = inst.contractOrAssignmentNumber ?? tp.contractOrAssignmentNumber;
-    if (contract) report.NumContratoOAsignacion = contract;
-  }
-  if (tp.character === "usuario" && inst.naturalGasStorageInstallation) {
-    report.InstalacionAlmacenGasNatural = inst.naturalGasStorageInstallation;
-  }
-  report.ClaveInstalacion = inst.key;
-  report.DescripcionInstalacion = truncate(inst.description, 250);
-  if (inst.latitude !== null && inst.longitude !== null) {
-    report.Geolocalizacion = [{ GeolocalizacionLatitud: roundTo(inst.latitude, 7), GeolocalizacionLongitud: roundTo(inst.longitude, 7) }];
-  }
+  const report = reportHeader(s.softwareVersion, tp, inst);
   report.NumeroPozos = inst.wellCount;
   report.NumeroTanques = s.tanks.length;
   report.NumeroDuctosEntradaSalida = s.ducts.filter((d) => d.direction === "inlet" || d.direction === "outlet").length;

@@ -31,6 +31,7 @@ import {
   localDateTime,
   netAmount,
   operationComplement,
+  reportHeader,
   roundTo,
   signedCfdiAmount,
   SUPPORTED_DAILY_INSTALLATION_TYPES,
@@ -240,29 +241,7 @@ export function buildMonthlyReport(s: MonthlyReportSnapshot): Json {
     return out;
   });
 
-  const report: Json = { Version: s.softwareVersion, RfcContribuyente: tp.rfc };
-  if (tp.legalRepresentativeRfc) report.RfcRepresentanteLegal = tp.legalRepresentativeRfc;
-  report.RfcProveedor = tp.providerRfcs[0];
-  if (tp.providerRfcs.length > 1) report.RfcProveedores = tp.providerRfcs.slice(1);
-  report.Caracter = tp.character;
-  if (tp.character === "permisionario") {
-    const modality = inst.permitModality ?? tp.permitModality;
-    const permit = inst.permitNumber ?? tp.permitNumber;
-    if (modality) report.ModalidadPermiso = modality;
-    if (permit) report.NumPermiso = permit;
-  }
-  if (tp.character === "contratista" || tp.character === "asignatario") {
-    const contract = inst.contractOrAssignmentNumber ?? tp.contractOrAssignmentNumber;
-    if (contract) report.NumContratoOAsignacion = contract;
-  }
-  if (tp.character === "usuario" && inst.naturalGasStorageInstallation) {
-    report.InstalacionAlmacenGasNatural = inst.naturalGasStorageInstallation;
-  }
-  report.ClaveInstalacion = inst.key;
-  report.DescripcionInstalacion = truncate(inst.description, 250);
-  if (inst.latitude !== null && inst.longitude !== null) {
-    report.Geolocalizacion = [{ GeolocalizacionLatitud: roundTo(inst.latitude, 7), GeolocalizacionLongitud: roundTo(inst.longitude, 7) }];
-  }
+  const report = reportHeader(s.softwareVersion, tp, inst);
   report.NumeroPozos = inst.wellCount;
   report.NumeroTanques = s.tanks.length;
   report.NumeroDuctosEntradaSalida = s.ductCounts.inletOutlet;
