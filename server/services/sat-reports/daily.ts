@@ -13,24 +13,21 @@
  * without tanks (a pipeline of transport ducts, A30-TYP) has no inventory cut: its period is the cut
  * schedule's period of the report date, reported once closed (`now`).
  */
-import { randomUUID } from "node:crypto";
 import type { Database, SqlExecutor } from "../../../db/client";
-import { appendEventLog } from "../../../db/repositories/event-log";
-import { EVENT_CATEGORY } from "../../domain/event-log/index";
 import {
   DailyReportBuildError,
   buildDailyReport,
-  localDateTime,
   type DailyReportSnapshot,
   type DailySnapshotMeter,
   type DailySnapshotOperation,
 } from "../../domain/sat-report/daily-builder";
-import { reportFileName, type ReportTypeCode } from "../../domain/sat-report/file-name";
-import { packageReport, type ReportPackage } from "../../domain/sat-report/package";
+import type { ReportTypeCode } from "../../domain/sat-report/file-name";
+import type { ReportPackage } from "../../domain/sat-report/package";
 import { assertValidReport } from "../../domain/sat-report/report-rules";
 import type { ReportValidationError } from "../../domain/sat-report/schema-loader";
 import { schedulePeriodContaining, schedulePeriodForDate } from "../../domain/settings/cut-schedule";
 import { loadCutSchedules } from "../settings/store";
+import { storeReportVersion } from "./store-version";
 import { date, loadBitacoraWindow, loadCfdisByOperationNumber, loadSnapshotProducts, num, numOrNull, snapshotHeader, type InstallationHeaderRow } from "./snapshot-shared";
 // Re-exported: the monthly report, the CLI and tests read the SAT software version from here.
 export { satSoftwareVersion } from "./snapshot-shared";
@@ -458,56 +455,27 @@ export async function storeDailyReport(
   options: StoreDailyReportOptions,
 ): Promise<StoredDailyReport> {
   const result = await buildDailyReportFromDatabase(db, installationKey, reportDate, { now: options.now });
-  const tipoReporte = DAILY_REPORT_TYPE_CODES[result.installationType];
-  const name = tipoReporte
-    ? reportFileName({
-        kind: "D",
-        uuid: options.uuid ?? randomUUID(),
-        rfcContribuyente: result.taxpayerRfc,
-        rfcProveedor: result.providerRfc,
-        date: reportDate,
-        claveInstalacion: result.installationKey,
-        tipoReporte,
-      })
-    : ({ ok: false, errors: [{ field: "tipoReporte", message: `sin TipoReporte para «${result.installationType}»` }] } as const);
-  if (!name.ok) {
-    throw new DailyReportError(
-      "build_failed",
-      `Nombre de archivo del reporte inválido: ${name.errors.map((e) => e.message).join("; ")}`,
-      name.errors.map((e) => ({ path: "", message: e.message, rule: `nombre-archivo:${e.field}` })),
-    );
-  }
   const jsonText = serializeDailyReport(result.report);
-  const pkg = packageReport(name.value, jsonText, localDateTime(options.now, result.timeZone));
-
-  return db.transaction(async (tx) => {
-    const [previous] = await tx.query<{ id: number; version: number }>(
-      `select g.id, g.version from generated_reports g
-        where g.kind = 'daily' and g.installation_id = $1 and g.period_start = $2::date
-          and not exists (select 1 from generated_reports s where s.supersedes_id = g.id)
-        order by g.version desc limit 1`,
-      [result.installationId, reportDate],
-    );
-    const version = previous ? previous.version + 1 : 1;
-    const [row] = await tx.query<{ id: number }>(
-      `insert into generated_reports (kind, installation_id, period_start, period_end, file_name, sha256, status, content,
-                                      validation_errors, version, supersedes_id, created_at, created_by)
-       values ('daily', $1, $2::date, $2::date, $3, $4, 'draft', $5, null, $6, $7, $8, $9)
-       returning id`,
-      [result.installationId, reportDate, pkg.zipName, pkg.sha256Json, jsonText, version, previous?.id ?? null, options.now, options.userId ?? null],
-    );
-    if (!row) throw new Error("generated_reports: insert sin id");
-    const entry = await appendEventLog(tx, {
-      time: options.now,
-      userId: options.userId ?? null,
-      username: options.username ?? "sistema",
-      category: EVENT_CATEGORY.dailyOperations,
-      eventType: EVENT_CATEGORY.dailyOperations,
-      description: `Generación del reporte diario SAT de ${result.installationKey} del ${reportDate} (versión ${version}): ${pkg.zipName}`,
-      component: result.installationKey,
+  const stored = await storeReportVersion(
+    db,
+    {
+      kind: "daily",
       installationId: result.installationId,
-      details: { reportId: row.id, kind: "daily", version, fileName: pkg.zipName, sha256Json: pkg.sha256Json, sha256Zip: pkg.sha256Zip },
-    });
-    return { ...result, id: row.id, version, fileName: name.value, jsonText, package: pkg, eventLogId: entry.id };
-  });
+      installationKey: result.installationKey,
+      installationType: result.installationType,
+      timeZone: result.timeZone,
+      taxpayerRfc: result.taxpayerRfc,
+      providerRfc: result.providerRfc,
+      tipoReporte: DAILY_REPORT_TYPE_CODES[result.installationType],
+      periodStart: reportDate,
+      periodEnd: reportDate,
+      fileDate: reportDate,
+      jsonText,
+      describe: (version, zipName) => `Generación del reporte diario SAT de ${result.installationKey} del ${reportDate} (versión ${version}): ${zipName}`,
+      details: {},
+    },
+    options,
+    (message, errors) => new DailyReportError("build_failed", message, errors),
+  );
+  return { ...result, ...stored, jsonText };
 }

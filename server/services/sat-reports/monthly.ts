@@ -18,12 +18,8 @@
  * transport ducts, A30-TYP) has no cuts: its month is reported from the schedule's window once
  * closed, with no missing cut dates.
  */
-import { randomUUID } from "node:crypto";
 import type { Database, SqlExecutor } from "../../../db/client";
-import { appendEventLog } from "../../../db/repositories/event-log";
-import { EVENT_CATEGORY } from "../../domain/event-log/index";
-import { localDateTime, type DailySnapshotOperation } from "../../domain/sat-report/daily-builder";
-import { reportFileName } from "../../domain/sat-report/file-name";
+import type { DailySnapshotOperation } from "../../domain/sat-report/daily-builder";
 import {
   MonthlyReportBuildError,
   buildMonthlyReport,
@@ -32,12 +28,13 @@ import {
   type MonthlyReportSnapshot,
   type MonthlySnapshotTank,
 } from "../../domain/sat-report/monthly-builder";
-import { packageReport, type ReportPackage } from "../../domain/sat-report/package";
+import type { ReportPackage } from "../../domain/sat-report/package";
 import { assertValidReport } from "../../domain/sat-report/report-rules";
 import type { ReportValidationError } from "../../domain/sat-report/schema-loader";
 import { schedulePeriodContaining, schedulePeriodForDate } from "../../domain/settings/cut-schedule";
 import { loadCutSchedules } from "../settings/store";
 import { DAILY_REPORT_TYPE_CODES } from "./daily";
+import { storeReportVersion } from "./store-version";
 import { date, loadBitacoraWindow, loadCfdisByOperationNumber, loadSnapshotProducts, num, numOrNull, snapshotHeader, type InstallationHeaderRow } from "./snapshot-shared";
 
 export type MonthlyReportErrorCode = "invalid_month" | "installation_not_found" | "no_cut" | "build_failed" | "invalid_report";
@@ -364,65 +361,27 @@ export async function storeMonthlyReport(
   options: StoreMonthlyReportOptions,
 ): Promise<StoredMonthlyReport> {
   const result = await buildMonthlyReportFromDatabase(db, installationKey, month, { now: options.now });
-  const tipoReporte = DAILY_REPORT_TYPE_CODES[result.installationType];
-  const name = tipoReporte
-    ? reportFileName({
-        kind: "M",
-        uuid: options.uuid ?? randomUUID(),
-        rfcContribuyente: result.taxpayerRfc,
-        rfcProveedor: result.providerRfc,
-        date: result.lastDay,
-        claveInstalacion: result.installationKey,
-        tipoReporte,
-      })
-    : ({ ok: false, errors: [{ field: "tipoReporte", message: `sin TipoReporte para «${result.installationType}»` }] } as const);
-  if (!name.ok) {
-    throw new MonthlyReportError(
-      "build_failed",
-      `Nombre de archivo del reporte inválido: ${name.errors.map((e) => e.message).join("; ")}`,
-      name.errors.map((e) => ({ path: "", message: e.message, rule: `nombre-archivo:${e.field}` })),
-    );
-  }
   const jsonText = serializeMonthlyReport(result.report);
-  const pkg = packageReport(name.value, jsonText, localDateTime(options.now, result.timeZone));
-
-  return db.transaction(async (tx) => {
-    const [previous] = await tx.query<{ id: number; version: number }>(
-      `select g.id, g.version from generated_reports g
-        where g.kind = 'monthly' and g.installation_id = $1 and g.period_start = $2::date
-          and not exists (select 1 from generated_reports s where s.supersedes_id = g.id)
-        order by g.version desc limit 1`,
-      [result.installationId, result.firstDay],
-    );
-    const version = previous ? previous.version + 1 : 1;
-    const [row] = await tx.query<{ id: number }>(
-      `insert into generated_reports (kind, installation_id, period_start, period_end, file_name, sha256, status, content,
-                                      validation_errors, version, supersedes_id, created_at, created_by)
-       values ('monthly', $1, $2::date, $3::date, $4, $5, 'draft', $6, null, $7, $8, $9, $10)
-       returning id`,
-      [result.installationId, result.firstDay, result.lastDay, pkg.zipName, pkg.sha256Json, jsonText, version, previous?.id ?? null, options.now, options.userId ?? null],
-    );
-    if (!row) throw new Error("generated_reports: insert sin id");
-    const entry = await appendEventLog(tx, {
-      time: options.now,
-      userId: options.userId ?? null,
-      username: options.username ?? "sistema",
-      category: EVENT_CATEGORY.dailyOperations,
-      eventType: EVENT_CATEGORY.dailyOperations,
-      description: `Generación del reporte mensual SAT de ${result.installationKey} de ${month} (versión ${version}): ${pkg.zipName}`,
-      component: result.installationKey,
+  const stored = await storeReportVersion(
+    db,
+    {
+      kind: "monthly",
       installationId: result.installationId,
-      details: {
-        reportId: row.id,
-        kind: "monthly",
-        month,
-        version,
-        fileName: pkg.zipName,
-        sha256Json: pkg.sha256Json,
-        sha256Zip: pkg.sha256Zip,
-        missingCutDates: result.missingCutDates,
-      },
-    });
-    return { ...result, id: row.id, version, fileName: name.value, jsonText, package: pkg, eventLogId: entry.id };
-  });
+      installationKey: result.installationKey,
+      installationType: result.installationType,
+      timeZone: result.timeZone,
+      taxpayerRfc: result.taxpayerRfc,
+      providerRfc: result.providerRfc,
+      tipoReporte: DAILY_REPORT_TYPE_CODES[result.installationType],
+      periodStart: result.firstDay,
+      periodEnd: result.lastDay,
+      fileDate: result.lastDay,
+      jsonText,
+      describe: (version, zipName) => `Generación del reporte mensual SAT de ${result.installationKey} de ${month} (versión ${version}): ${zipName}`,
+      details: { month, missingCutDates: result.missingCutDates },
+    },
+    options,
+    (message, errors) => new MonthlyReportError("build_failed", message, errors),
+  );
+  return { ...result, ...stored, jsonText };
 }
